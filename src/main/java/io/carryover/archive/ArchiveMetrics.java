@@ -1,0 +1,66 @@
+package io.carryover.archive;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Archive counters; every drop is counted and logged (at most once a minute per cause, never with content). */
+@Singleton
+class ArchiveMetrics {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveMetrics.class);
+    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+
+    private final MeterRegistry registry;
+    final Counter written;
+    final Counter duplicates;
+    final Counter writeFailures;
+    private final Counter droppedTap;
+    private final Counter droppedBuffer;
+    private final Counter unverified;
+    private volatile long lastDropLog;
+
+    ArchiveMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        written = registry.counter("carryover.archive.messages.written");
+        duplicates = registry.counter("carryover.archive.messages.duplicates");
+        writeFailures = registry.counter("carryover.archive.write.failures");
+        droppedTap = registry.counter("carryover.archive.dropped", "stage", "tap");
+        droppedBuffer = registry.counter("carryover.archive.dropped", "stage", "buffer");
+        unverified = registry.counter("carryover.archive.sessions.unverified");
+    }
+
+    void unparsable(String direction) {
+        registry.counter("carryover.archive.frames.unparsable", "direction", direction).increment();
+    }
+
+    void upstreamError(int code) {
+        registry.counter("carryover.archive.upstream.errors", "code", Integer.toString(code)).increment();
+    }
+
+    void unverifiedAuthenticatedSession() {
+        unverified.increment();
+        LOG.info("configureAuthenticatedSession without a verified identity: relayed, not archived");
+    }
+
+    void droppedAtTap() {
+        droppedTap.increment();
+        logDrop("tap queue full");
+    }
+
+    void droppedAtBuffer() {
+        droppedBuffer.increment();
+        logDrop("archive buffer full (is PostgreSQL down?)");
+    }
+
+    private void logDrop(String cause) {
+        long now = System.nanoTime();
+        if (now - lastDropLog > LOG_EVERY_NANOS) {
+            lastDropLog = now;
+            LOG.errorf("archive record dropped: %s; see carryover_archive_dropped_total", cause);
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package io.carryover.archive;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.carryover.enrich.EnrichmentQueue;
+import io.carryover.identity.CustomerKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The only writer of the archive: a bounded buffer drained by one thread into PostgreSQL, many records per
+ * transaction. While PostgreSQL is unreachable the batch is retried with backoff and new records wait in the buffer;
+ * only when the buffer is full are records dropped, and each drop is counted and logged.
+ */
+@ApplicationScoped
+public class ArchiveWriter {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveWriter.class);
+    private static final int SESSION_CACHE_SIZE = 100_000;
+
+    private record Pending(ArchiveRecord record, long enqueuedAt) {
+    }
+
+    /** The session's current conversation and its owner, so a resumed session needs no lookup. */
+    private record Current(UUID conversationId, UUID customerId) {
+    }
+
+    private final ArchiveConfig config;
+    private final AgroalDataSource dataSource;
+    private final ArchiveMetrics metrics;
+    private final BlockingQueue<Pending> buffer;
+    private final Map<UUID, Current> currentBySession = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Current> eldest) {
+            return size() > SESSION_CACHE_SIZE;
+        }
+    };
+    /** Conversations whose correlation job this process already queued (bounded; the table has the final word). */
+    private final Map<UUID, Boolean> correlationQueued = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > SESSION_CACHE_SIZE;
+        }
+    };
+    private final EnrichmentQueue enrichment;
+    private volatile boolean running = true;
+    private volatile long inFlightSince;
+    private volatile boolean databaseUp = true;
+    private Thread thread;
+
+    ArchiveWriter(ArchiveConfig config, AgroalDataSource dataSource, ArchiveMetrics metrics, MeterRegistry registry,
+            EnrichmentQueue enrichment) {
+        this.config = config;
+        this.enrichment = enrichment;
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+        this.buffer = new ArrayBlockingQueue<>(config.bufferCapacity());
+        registry.gauge("carryover.archive.buffer.size", buffer, BlockingQueue::size);
+        registry.gauge("carryover.archive.lag.seconds", this, ArchiveWriter::lagSeconds);
+    }
+
+    void start(@Observes StartupEvent event) {
+        thread = new Thread(this::run, "carryover-archive-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Never blocks: the caller is the tap, which must keep up with the relay. */
+    void submit(ArchiveRecord record) {
+        if (!buffer.offer(new Pending(record, System.nanoTime()))) {
+            metrics.droppedAtBuffer();
+        }
+    }
+
+    /** Seconds the oldest record not yet committed has been waiting. */
+    public double lagSeconds() {
+        long since = inFlightSince;
+        if (since == 0) {
+            Pending head = buffer.peek();
+            if (head == null) {
+                return 0;
+            }
+            since = head.enqueuedAt();
+        }
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    public int buffered() {
+        return buffer.size();
+    }
+
+    public boolean databaseUp() {
+        return databaseUp;
+    }
+
+    public boolean alive() {
+        return thread != null && thread.isAlive();
+    }
+
+    void stop(@Observes @Priority(20) ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(config.drainTimeout().toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int left = buffer.size();
+        if (left > 0) {
+            LOG.errorf("shutdown: %d archive records could not be written", left);
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(config.batchSize());
+        long stopDeadline = Long.MAX_VALUE;
+        while (true) {
+            if (!running && stopDeadline == Long.MAX_VALUE) {
+                stopDeadline = System.nanoTime() + config.drainTimeout().toNanos();
+            }
+            if (!running && (buffer.isEmpty() || System.nanoTime() > stopDeadline)) {
+                return;
+            }
+            try {
+                Pending first = buffer.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                buffer.drainTo(batch, config.batchSize() - 1);
+                inFlightSince = first.enqueuedAt();
+                writeUntilStored(batch, stopDeadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("archive writer: unexpected failure; batch skipped", e);
+                batch.forEach(p -> metrics.droppedAtBuffer());
+            } finally {
+                batch.clear();
+                inFlightSince = 0;
+            }
+        }
+    }
+
+    private void writeUntilStored(List<Pending> batch, long stopDeadline) throws InterruptedException {
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                write(batch);
+                if (!databaseUp) {
+                    LOG.info("archive: PostgreSQL reachable again, writing buffered records");
+                    databaseUp = true;
+                }
+                return;
+            } catch (SQLException e) {
+                metrics.writeFailures.increment();
+                if (!transientFailure(e)) {
+                    writeOneByOne(batch);
+                    return;
+                }
+                if (databaseUp) {
+                    LOG.warnf("archive: PostgreSQL unreachable (%s); buffering, relay unaffected", e.getSQLState());
+                    databaseUp = false;
+                }
+                if (System.nanoTime() > stopDeadline) {
+                    LOG.errorf("shutdown: %d archive records could not be written", batch.size());
+                    return;
+                }
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, config.maxRetryBackoff().toMillis());
+            }
+        }
+    }
+
+    /** A batch that PostgreSQL rejects (not a connection problem): isolate the bad record, keep the rest. */
+    private void writeOneByOne(List<Pending> batch) {
+        for (Pending pending : batch) {
+            try {
+                write(List.of(pending));
+            } catch (SQLException e) {
+                LOG.errorf("archive: record rejected by PostgreSQL (SQLState %s, %s); dropped", e.getSQLState(),
+                        pending.record().getClass().getSimpleName());
+                metrics.droppedAtBuffer();
+            }
+        }
+    }
+
+    private static boolean transientFailure(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
+                || state.startsWith("08") || state.startsWith("53") || state.startsWith("57");
+    }
+
+    // ---- one transaction
+
+    private void write(List<Pending> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Transaction tx = new Transaction(connection);
+                for (Pending pending : batch) {
+                    tx.apply(pending.record());
+                }
+                tx.flushMessages();
+                connection.commit();
+                currentBySession.putAll(tx.currentChanges);
+                if (!tx.correlationsQueued.isEmpty()) {
+                    tx.correlationsQueued.forEach(id -> correlationQueued.put(id, Boolean.TRUE));
+                    enrichment.jobsQueued();
+                }
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private final class Transaction {
+        private final Connection connection;
+        private final Map<UUID, Current> currentChanges = new HashMap<>();
+        private final Set<UUID> correlationsQueued = new HashSet<>();
+        private final MessageColumns messages = new MessageColumns();
+
+        Transaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        void apply(ArchiveRecord record) throws SQLException {
+            if (record instanceof ArchiveRecord.SessionSeen s) {
+                sessionSeen(s);
+            } else if (record instanceof ArchiveRecord.GuestLinked l) {
+                guestLinked(l);
+            } else if (record instanceof ArchiveRecord.ConversationOpened o) {
+                openConversation(o.conversationId(), o.sessionId(), o.deploymentId(), o.customer(), o.startedAt());
+            } else if (record instanceof ArchiveRecord.MessageSeen m) {
+                messageSeen(m);
+            } else if (record instanceof ArchiveRecord.ConversationEnded e) {
+                conversationEnded(e);
+            }
+        }
+
+        private void sessionSeen(ArchiveRecord.SessionSeen s) throws SQLException {
+            ensureCustomer(s.customer(), s.at());
+            update("""
+                    insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
+                    values (?, ?, ?, ?, ?, ?)
+                    on conflict (id) do update set customer_id = excluded.customer_id,
+                                                   last_seen_at = excluded.last_seen_at""",
+                    s.sessionId(), s.deploymentId(), s.tokenHash(), s.customer().id(), ts(s.at()), ts(s.at()));
+        }
+
+        private void guestLinked(ArchiveRecord.GuestLinked l) throws SQLException {
+            UUID guest = CustomerKey.guest(l.tokenHash()).id();
+            UUID verified = l.customer().id();
+            update("update conversation set customer_id = ? where customer_id = ?", verified, guest);
+            update("update guest_session set customer_id = ? where customer_id = ?", verified, guest);
+        }
+
+        private void openConversation(UUID conversationId, UUID sessionId, String deploymentId, CustomerKey customer,
+                Instant startedAt) throws SQLException {
+            ensureCustomer(customer, startedAt);
+            // A session has one current conversation: starting a new one ends the previous.
+            update("update conversation set state = 'CLOSED', ended_at = ? where session_id = ? and state = 'ACTIVE'",
+                    ts(startedAt), sessionId);
+            update("""
+                    insert into conversation (id, deployment_id, customer_id, session_id, started_at, state)
+                    values (?, ?, ?, ?, ?, 'ACTIVE')""",
+                    conversationId, deploymentId, customer.id(), sessionId, ts(startedAt));
+            update("update guest_session set current_conversation_id = ? where id = ?", conversationId, sessionId);
+            currentChanges.put(sessionId, new Current(conversationId, customer.id()));
+        }
+
+        private void messageSeen(ArchiveRecord.MessageSeen m) throws SQLException {
+            UUID conversationId = m.conversationId() != null ? m.conversationId() : current(m.sessionId(), m.customer());
+            if (conversationId == null) {
+                if (!m.opensConversation()) {
+                    return; // a session notice with no conversation to belong to
+                }
+                // Carryover joined mid-conversation (e.g. after a deploy): start archiving from here.
+                conversationId = UUID.randomUUID();
+                Instant at = m.message().channelTime() != null ? m.message().channelTime() : m.message().receivedAt();
+                openConversation(conversationId, m.sessionId(), m.deploymentId(), m.customer(), at);
+            }
+            messages.add(conversationId, m.message());
+            queueCorrelation(conversationId, m.message());
+        }
+
+        /** The first Inbound text of a conversation carries the Genesys message id that leads to its conversation. */
+        private void queueCorrelation(UUID conversationId, ArchivedMessage message) throws SQLException {
+            if (!enrichment.enabled() || message.genesysMessageId() == null || !"Inbound".equals(message.direction())
+                    || !"Text".equals(message.messageType()) || correlationQueued.containsKey(conversationId)
+                    || !correlationsQueued.add(conversationId)) {
+                return;
+            }
+            Instant now = Instant.now();
+            update("""
+                    insert into enrichment_job (conversation_id, first_message_id, first_echo_at, state, next_attempt_at,
+                                                deadline_at, created_at)
+                    values (?, ?, ?, 'PENDING', ?, ?, ?) on conflict do nothing""",
+                    conversationId, message.genesysMessageId(), ts(message.receivedAt()), ts(now),
+                    ts(now.plus(enrichment.deadline())), ts(now));
+        }
+
+        private void conversationEnded(ArchiveRecord.ConversationEnded e) throws SQLException {
+            UUID conversationId = e.conversationId() != null ? e.conversationId() : current(e.sessionId(), e.customer());
+            if (conversationId == null) {
+                return;
+            }
+            update("update conversation set state = ?, ended_at = ? where id = ? and state = 'ACTIVE'",
+                    e.state().name(), ts(e.at()), conversationId);
+        }
+
+        private UUID current(UUID sessionId, CustomerKey customer) throws SQLException {
+            UUID customerId = customer.id();
+            Current current = currentChanges.get(sessionId);
+            if (current == null) {
+                current = currentBySession.get(sessionId);
+            }
+            if (current != null && current.customerId().equals(customerId)) {
+                return current.conversationId();
+            }
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select c.id from guest_session s join conversation c on c.id = s.current_conversation_id
+                    where s.id = ? and c.customer_id = ?""")) {
+                ps.setObject(1, sessionId);
+                ps.setObject(2, customerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        UUID found = rs.getObject(1, UUID.class);
+                        currentChanges.put(sessionId, new Current(found, customerId));
+                        return found;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private void ensureCustomer(CustomerKey customer, Instant at) throws SQLException {
+            update("insert into customer (id, issuer, subject, created_at) values (?, ?, ?, ?) on conflict do nothing",
+                    customer.id(), customer.issuer(), customer.subject(), ts(at));
+        }
+
+        /** All messages of the batch in one statement; replays (same Genesys id) are skipped by the unique key. */
+        void flushMessages() throws SQLException {
+            if (messages.size() == 0) {
+                return;
+            }
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    insert into message (genesys_message_id, conversation_id, direction, message_type, event_type, text,
+                                         sender_name, originating_entity, channel_time, received_at, original)
+                    select * from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                         ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::jsonb[])
+                    on conflict (genesys_message_id) do nothing""")) {
+                messages.bind(connection, ps);
+                int inserted = ps.executeUpdate();
+                metrics.written.increment(inserted);
+                metrics.duplicates.increment(messages.size() - inserted);
+            }
+        }
+
+        private void update(String sql, Object... params) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Column arrays for the batch insert. */
+    private static final class MessageColumns {
+        private final List<String[]> rows = new ArrayList<>();
+
+        void add(UUID conversationId, ArchivedMessage m) {
+            rows.add(new String[] { m.genesysMessageId(), conversationId.toString(),
+                    m.direction() == null ? "Unknown" : m.direction(),
+                    m.messageType() == null ? "Unknown" : m.messageType(), m.eventType(), m.text(), m.senderName(),
+                    m.originatingEntity(), m.channelTime() == null ? null : m.channelTime().toString(),
+                    m.receivedAt().toString(), m.original() });
+        }
+
+        int size() {
+            return rows.size();
+        }
+
+        void bind(Connection connection, PreparedStatement ps) throws SQLException {
+            for (int column = 0; column < 11; column++) {
+                String[] values = new String[rows.size()];
+                for (int row = 0; row < values.length; row++) {
+                    values[row] = rows.get(row)[column];
+                }
+                ps.setArray(column + 1, connection.createArrayOf("text", values));
+            }
+        }
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return Timestamp.from(instant);
+    }
+}

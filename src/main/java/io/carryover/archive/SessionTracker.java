@@ -1,0 +1,170 @@
+package io.carryover.archive;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.carryover.identity.CustomerKey;
+import io.carryover.identity.Identity;
+import io.carryover.identity.TokenHash;
+import io.carryover.protocol.ClientRequest;
+import io.carryover.protocol.GuestProtocol;
+import io.carryover.protocol.MalformedFrameException;
+import io.carryover.protocol.ServerEvent;
+
+/**
+ * The archive's view of one guest connection: which session and customer it belongs to and where conversations
+ * begin and end. Fed frames in relay order by one thread at a time; emits {@link ArchiveRecord}s.
+ *
+ * <p>Boundaries: the first message after {@code SessionResponse newSession:true} opens a conversation; a resumed
+ * session ({@code newSession:false}) continues the session's current one; a Presence Disconnect with
+ * {@code readOnly} ends it read-only; session expiry or clearing closes it.
+ */
+final class SessionTracker {
+
+    private final String deploymentId;
+    private final Identity identity;
+    private final Consumer<ArchiveRecord> out;
+    private final ArchiveMetrics metrics;
+    private final Clock clock;
+
+    private ClientRequest.Configure requested;
+    /** Null while the connection's messages are not archived (no session yet, or unverified authenticated one). */
+    private UUID sessionId;
+    private CustomerKey customer;
+    private String sessionDeployment;
+    private UUID conversationId;
+    private boolean nextMessageOpensConversation;
+
+    SessionTracker(String deploymentId, Identity identity, Consumer<ArchiveRecord> out, ArchiveMetrics metrics,
+            Clock clock) {
+        this.deploymentId = deploymentId;
+        this.identity = identity;
+        this.out = out;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void fromClient(String frame) {
+        if (!frame.contains("configure")) {
+            // Only configure requests matter here (content is archived from the server's echo), so other frames
+            // get a shape check instead of a parse.
+            if (!looksLikeJsonObject(frame)) {
+                metrics.unparsable("client");
+            }
+            return;
+        }
+        try {
+            if (GuestProtocol.parseClient(frame) instanceof ClientRequest.Configure configure) {
+                requested = configure;
+            }
+        } catch (MalformedFrameException e) {
+            metrics.unparsable("client");
+        }
+    }
+
+    void fromUpstream(String frame, Instant receivedAt) {
+        ServerEvent event;
+        try {
+            event = GuestProtocol.parseServer(frame);
+        } catch (MalformedFrameException e) {
+            metrics.unparsable("upstream");
+            return;
+        }
+        if (event instanceof ServerEvent.SessionResponse response) {
+            sessionResponse(response);
+        } else if (event instanceof ServerEvent.Message message) {
+            message(message, receivedAt);
+        } else if (event instanceof ServerEvent.SessionNotice notice) {
+            notice(notice, receivedAt);
+        } else if (event instanceof ServerEvent.Error error) {
+            metrics.upstreamError(error.code());
+        }
+    }
+
+    private void sessionResponse(ServerEvent.SessionResponse response) {
+        if (!response.connected() || requested == null) {
+            return;
+        }
+        ClientRequest.Configure configure = requested;
+        requested = null;
+        String deployment = configure.deploymentId() != null ? configure.deploymentId() : deploymentId;
+        String tokenHash = TokenHash.of(configure.token());
+        CustomerKey owner;
+        if (configure.authenticated()) {
+            if (!(identity instanceof Identity.Verified verified)) {
+                metrics.unverifiedAuthenticatedSession();
+                sessionId = null;
+                return;
+            }
+            owner = verified.customer();
+        } else {
+            owner = CustomerKey.guest(tokenHash);
+        }
+        UUID session = sessionId(deployment, tokenHash);
+        if (!session.equals(sessionId) || !owner.equals(customer)) {
+            conversationId = null;
+        }
+        sessionId = session;
+        customer = owner;
+        sessionDeployment = deployment;
+        out.accept(new ArchiveRecord.SessionSeen(session, deployment, tokenHash, owner, clock.instant()));
+        if (!owner.isGuest()) {
+            out.accept(new ArchiveRecord.GuestLinked(tokenHash, owner));
+        }
+        if (response.newSession()) {
+            nextMessageOpensConversation = true;
+            conversationId = null;
+        }
+    }
+
+    private void message(ServerEvent.Message message, Instant receivedAt) {
+        if (sessionId == null || message.isTyping()) {
+            return;
+        }
+        Instant at = message.channelTime() != null ? message.channelTime() : receivedAt;
+        if (nextMessageOpensConversation) {
+            nextMessageOpensConversation = false;
+            conversationId = UUID.randomUUID();
+            out.accept(new ArchiveRecord.ConversationOpened(conversationId, sessionId, sessionDeployment, customer,
+                    at));
+        }
+        out.accept(new ArchiveRecord.MessageSeen(sessionId, conversationId, sessionDeployment, customer,
+                new ArchivedMessage(message.id(), message.direction(), message.messageType(), message.eventType(),
+                        message.text(), message.senderName(), message.originatingEntity(), message.channelTime(),
+                        receivedAt, message.original()),
+                true));
+        if (message.endsInReadOnly()) {
+            out.accept(new ArchiveRecord.ConversationEnded(sessionId, conversationId, customer,
+                    ConversationState.READ_ONLY, at));
+            conversationId = null;
+        }
+    }
+
+    private void notice(ServerEvent.SessionNotice notice, Instant receivedAt) {
+        if (sessionId == null) {
+            return;
+        }
+        out.accept(new ArchiveRecord.MessageSeen(sessionId, conversationId, sessionDeployment, customer,
+                new ArchivedMessage(null, "Outbound", notice.kind().name(), null, null, null, null, null, receivedAt,
+                        notice.original()),
+                false));
+        if (notice.kind() == ServerEvent.SessionNotice.Kind.SESSION_EXPIRED
+                || notice.kind() == ServerEvent.SessionNotice.Kind.SESSION_CLEARED) {
+            out.accept(new ArchiveRecord.ConversationEnded(sessionId, conversationId, customer,
+                    ConversationState.CLOSED, receivedAt));
+            conversationId = null;
+        }
+    }
+
+    private static boolean looksLikeJsonObject(String frame) {
+        String trimmed = frame.strip();
+        return trimmed.startsWith("{") && trimmed.endsWith("}");
+    }
+
+    static UUID sessionId(String deploymentId, String tokenHash) {
+        return UUID.nameUUIDFromBytes(("session\n" + deploymentId + "\n" + tokenHash).getBytes(StandardCharsets.UTF_8));
+    }
+}

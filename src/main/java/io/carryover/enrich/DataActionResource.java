@@ -1,0 +1,95 @@
+package io.carryover.enrich;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.carryover.identity.CustomerKey;
+import io.carryover.identity.IdentityConfig;
+
+/**
+ * Pull mode for Architect: a Genesys Web Services Data Action posts the conversation id and the customer's
+ * {@code sub} and gets flat fields to use with Set Participant Data. Same summary, redaction and bounds as the PATCH.
+ */
+@Path("/architect/summary")
+@DataActionSecured
+public class DataActionResource {
+
+    /** Input: {@code Message.ConversationID} and {@code Message.Message.senderAddressInfo.addressDisplayable}. */
+    public record Request(String conversationId, String sub) {
+    }
+
+    private final HistoryReader history;
+    private final SummaryService summaries;
+    private final EnrichConfig config;
+    private final IdentityConfig identity;
+
+    DataActionResource(HistoryReader history, SummaryService summaries, EnrichConfig config, IdentityConfig identity) {
+        this.history = history;
+        this.summaries = summaries;
+        this.config = config;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Summary of a customer's prior conversations, as flat fields for Set Participant Data")
+    public Map<String, Object> summary(Request request) throws SQLException {
+        if (request == null || blank(request.conversationId()) || blank(request.sub())) {
+            throw new WebApplicationException(Response.status(400)
+                    .entity(Map.of("error", "conversationId and sub are required")).build());
+        }
+        CustomerKey customer = new CustomerKey(issuer(), request.sub());
+        HistoryReader.Current current = history.current(customer.id(), request.conversationId());
+        CustomerHistory prior = history.priorTo(customer.id(),
+                current == null ? new UUID(0, 0) : current.id(),
+                current == null ? Instant.now() : current.startedAt());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("found", !prior.conversations().isEmpty());
+        out.put("headline", "");
+        out.put("conversations", 0);
+        out.put("lastContact", "");
+        for (int i = 1; i <= config.priorConversations(); i++) {
+            out.put("summary" + i, "");
+        }
+        out.put("link", "");
+        if (!prior.conversations().isEmpty()) {
+            UUID forConversation = current == null ? prior.conversations().get(0).id() : current.id();
+            Map<String, String> fields = summaries.flatFields(prior, forConversation);
+            out.put("conversations", prior.conversations().size());
+            fields.forEach((key, value) -> {
+                if (out.containsKey(key) && !key.equals("conversations")) {
+                    out.put(key, value);
+                }
+            });
+        }
+        return out;
+    }
+
+    private String issuer() {
+        return config.dataAction().issuer().orElseGet(() -> {
+            if (identity.issuers().size() == 1) {
+                return identity.issuers().values().iterator().next().issuer();
+            }
+            throw new WebApplicationException(Response.status(503)
+                    .entity(Map.of("error", "set carryover.enrich.data-action.issuer")).build());
+        });
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,79 @@
+package io.carryover.enrich;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "carryover.enrich")
+public interface EnrichConfig {
+
+    /** Correlate and enrich new conversations (needs Platform credentials, see carryover.platform). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How many prior conversations the summary covers, newest first. */
+    @WithDefault("5")
+    int priorConversations();
+
+    /** How far back prior conversations are considered. */
+    @WithDefault("180d")
+    Duration window();
+
+    /** After this long a job that could not complete is marked failed (logged and counted). */
+    @WithDefault("10m")
+    Duration deadline();
+
+    /** Outbox worker threads in this instance. */
+    @WithDefault("2")
+    int workers();
+
+    /** How long a claimed job is reserved for its worker; a crashed worker's jobs are taken over after it. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often workers look for due jobs when nobody wakes them. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    Attributes attributes();
+
+    /** Extra regular expressions whose matches are redacted, besides cards, e-mails, phones and IBANs. */
+    Optional<List<String>> redactPatterns();
+
+    /** Agent page for a conversation, with {conversationId}; added as a link attribute when set. */
+    Optional<String> agentPageUrl();
+
+    DataAction dataAction();
+
+    interface Attributes {
+        /** {@code prefix}: keys like carryover.headline; {@code participant-data}: conversationDetails.participantData.*. */
+        @WithDefault("prefix")
+        AttributeMapper.Naming naming();
+
+        @WithDefault("carryover.")
+        String prefix();
+
+        @WithDefault("10")
+        int maxAttributes();
+
+        @WithDefault("1000")
+        int maxValueChars();
+
+        @WithDefault("8192")
+        int maxTotalBytes();
+    }
+
+    /** Credentials and issuer for the Architect data-action endpoint (pull mode). */
+    interface DataAction {
+        /** Basic-auth user the Genesys Web Services Data Action integration sends. */
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** OIDC issuer of the {@code sub} Architect passes; default: the only configured identity issuer. */
+        Optional<String> issuer();
+    }
+}

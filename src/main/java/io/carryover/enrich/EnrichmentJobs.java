@@ -1,0 +1,125 @@
+package io.carryover.enrich;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * The outbox table. Claims are short transactions that set a lease; the Platform calls happen outside any
+ * transaction, and every later update is guarded by that lease, so a job taken over after a crash cannot be
+ * completed twice.
+ */
+@ApplicationScoped
+class EnrichmentJobs {
+
+    private final AgroalDataSource dataSource;
+
+    EnrichmentJobs(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    List<EnrichmentJob> claim(int limit, Duration lease) throws SQLException {
+        List<EnrichmentJob> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     with due as (
+                         select conversation_id from enrichment_job
+                         where state = 'PENDING' and next_attempt_at <= now()
+                           and (locked_until is null or locked_until < now())
+                         order by next_attempt_at
+                         limit ?
+                         for update skip locked)
+                     update enrichment_job j
+                        set locked_until = clock_timestamp() + make_interval(secs => ?), attempts = j.attempts + 1
+                       from due, conversation c, customer u
+                      where j.conversation_id = due.conversation_id and c.id = j.conversation_id
+                        and u.id = c.customer_id
+                     returning j.conversation_id, j.first_message_id, j.first_echo_at, j.attempts, j.deadline_at,
+                               j.locked_until, j.patched_hash, c.customer_id, u.issuer, c.genesys_conversation_id,
+                               c.genesys_participant_id, c.started_at""")) {
+            ps.setInt(1, limit);
+            ps.setDouble(2, lease.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new EnrichmentJob(rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3),
+                            rs.getInt(4), instant(rs, 5), instant(rs, 6), rs.getString(7),
+                            rs.getObject(8, UUID.class), rs.getString(9), rs.getString(10), rs.getString(11),
+                            instant(rs, 12)));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Stores what correlation found on the archived conversation. */
+    void correlated(EnrichmentJob job, String genesysConversationId, String participantId) throws SQLException {
+        update("""
+                update conversation set genesys_conversation_id = ?, genesys_participant_id = ?
+                where id = ? and exists (select 1 from enrichment_job where conversation_id = ? and locked_until = ?)""",
+                genesysConversationId, participantId, job.conversationId(), job.conversationId(),
+                ts(job.leasedUntil()));
+    }
+
+    void reschedule(EnrichmentJob job, Duration delay, String reason) throws SQLException {
+        update("""
+                update enrichment_job set next_attempt_at = ?, locked_until = null, last_error = ?
+                where conversation_id = ? and locked_until = ?""",
+                ts(Instant.now().plus(delay)), reason, job.conversationId(), ts(job.leasedUntil()));
+    }
+
+    /** @return false when the lease was lost (another worker owns the job now) */
+    boolean done(EnrichmentJob job, String outcome, String patchedHash) throws SQLException {
+        return update("""
+                update enrichment_job set state = 'DONE', outcome = ?, patched_hash = coalesce(?, patched_hash),
+                       completed_at = clock_timestamp(), locked_until = null, last_error = null
+                where conversation_id = ? and locked_until = ?""",
+                outcome, patchedHash, job.conversationId(), ts(job.leasedUntil())) == 1;
+    }
+
+    void failed(EnrichmentJob job, String outcome, String reason) throws SQLException {
+        update("""
+                update enrichment_job set state = 'FAILED', outcome = ?, last_error = ?,
+                       completed_at = clock_timestamp(), locked_until = null
+                where conversation_id = ? and locked_until = ?""",
+                outcome, reason, job.conversationId(), ts(job.leasedUntil()));
+    }
+
+    void saveSummary(UUID conversationId, String headline, String linesJson, String attributesJson)
+            throws SQLException {
+        update("""
+                insert into conversation_summary (conversation_id, headline, lines, attributes, created_at)
+                values (?, ?, ?::jsonb, ?::jsonb, clock_timestamp())
+                on conflict (conversation_id) do update set headline = excluded.headline, lines = excluded.lines,
+                    attributes = excluded.attributes, created_at = excluded.created_at""",
+                conversationId, headline, linesJson, attributesJson);
+    }
+
+    private int update(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,109 @@
+package io.carryover.enrich;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+import io.carryover.enrich.CustomerHistory.PriorConversation;
+import io.carryover.enrich.CustomerHistory.PriorMessage;
+
+/** Reads a customer's prior conversations from the archive for summarizing. */
+@ApplicationScoped
+class HistoryReader {
+
+    private final AgroalDataSource dataSource;
+    private final EnrichConfig config;
+
+    HistoryReader(AgroalDataSource dataSource, EnrichConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    /**
+     * The customer's conversations that started before {@code before}, newest first, within the configured window
+     * and count, except {@code excluded}.
+     */
+    CustomerHistory priorTo(UUID customerId, UUID excluded, Instant before) throws SQLException {
+        Map<UUID, List<PriorMessage>> messages = new LinkedHashMap<>();
+        List<PriorConversation> conversations = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            List<Object[]> heads = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select id, started_at, ended_at, state from conversation
+                    where customer_id = ? and id <> ? and started_at < ? and started_at >= ?
+                    order by started_at desc limit ?""")) {
+                ps.setObject(1, customerId);
+                ps.setObject(2, excluded);
+                ps.setTimestamp(3, Timestamp.from(before));
+                ps.setTimestamp(4, Timestamp.from(before.minus(config.window())));
+                ps.setInt(5, config.priorConversations());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UUID id = rs.getObject(1, UUID.class);
+                        heads.add(new Object[] { id, instant(rs, 2), instant(rs, 3), rs.getString(4) });
+                        messages.put(id, new ArrayList<>());
+                    }
+                }
+            }
+            if (heads.isEmpty()) {
+                return new CustomerHistory(List.of());
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select conversation_id, id, direction, message_type, event_type, text, sender_name,
+                           originating_entity, coalesce(channel_time, received_at)
+                    from message where conversation_id = any (?) order by channel_time, id""")) {
+                ps.setArray(1, c.createArrayOf("uuid", messages.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        messages.get(rs.getObject(1, UUID.class)).add(new PriorMessage(rs.getLong(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), instant(rs, 9)));
+                    }
+                }
+            }
+            for (Object[] head : heads) {
+                UUID id = (UUID) head[0];
+                conversations.add(new PriorConversation(id, (Instant) head[1], (Instant) head[2], (String) head[3],
+                        List.copyOf(messages.get(id))));
+            }
+        }
+        return new CustomerHistory(List.copyOf(conversations));
+    }
+
+    /** The archived conversation Genesys knows by this id (or, before correlation, the customer's fresh one). */
+    record Current(UUID id, Instant startedAt) {
+    }
+
+    Current current(UUID customerId, String genesysConversationId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select id, started_at from conversation
+                where customer_id = ?
+                  and (genesys_conversation_id = ?
+                       or (genesys_conversation_id is null and state = 'ACTIVE'
+                           and started_at > now() - interval '10 minutes'))
+                order by (genesys_conversation_id = ?) desc nulls last, started_at desc limit 1""")) {
+            ps.setObject(1, customerId);
+            ps.setString(2, genesysConversationId);
+            ps.setString(3, genesysConversationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Current(rs.getObject(1, UUID.class), instant(rs, 2)) : null;
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,98 @@
+package io.carryover.enrich;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.arc.DefaultBean;
+
+/**
+ * From history to what leaves Carryover: summarize, redact, then bound into attributes. Used by the PATCH path and
+ * by the Architect data action, so both show the same thing.
+ */
+@ApplicationScoped
+public class SummaryService {
+
+    /** A redacted summary, the attributes made from it, and their fingerprint for idempotent delivery. */
+    public record Prepared(Summary summary, Map<String, String> attributes, String fingerprint) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Summarizer summarizer;
+    private final Redactor redactor;
+    private final AttributeMapper mapper;
+    /** The data action's flat fields: same bounds, plain names (headline, summary.1, ...). */
+    private final AttributeMapper flatMapper;
+    private final Optional<String> agentPageUrl;
+
+    SummaryService(Summarizer summarizer, EnrichConfig config) {
+        this.summarizer = summarizer;
+        this.redactor = new Redactor(config.redactPatterns().orElse(List.of()));
+        EnrichConfig.Attributes a = config.attributes();
+        AttributeMapper.Limits limits = new AttributeMapper.Limits(a.maxAttributes(), a.maxValueChars(),
+                a.maxTotalBytes());
+        this.mapper = new AttributeMapper(a.naming(), a.prefix(), limits);
+        this.flatMapper = new AttributeMapper(AttributeMapper.Naming.PREFIX, "", limits);
+        this.agentPageUrl = config.agentPageUrl();
+    }
+
+    public Prepared prepare(CustomerHistory history, UUID forConversation) {
+        Summary redacted = redactedSummary(history);
+        Map<String, String> attributes = mapper.attributes(redacted, link(forConversation));
+        return new Prepared(redacted, attributes, fingerprint(attributes));
+    }
+
+    /** The same summary as flat fields for Architect: {@code summary.N} becomes {@code summaryN}. */
+    public Map<String, String> flatFields(CustomerHistory history, UUID forConversation) {
+        Map<String, String> flat = new java.util.LinkedHashMap<>();
+        flatMapper.attributes(redactedSummary(history), link(forConversation))
+                .forEach((key, value) -> flat.put(key.replace(".", ""), value));
+        return flat;
+    }
+
+    private Summary redactedSummary(CustomerHistory history) {
+        return redactor.redact(summarizer.summarize(history));
+    }
+
+    private Optional<String> link(UUID conversationId) {
+        return agentPageUrl.map(url -> url.replace("{conversationId}", conversationId.toString()));
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("summary is not serialisable", e);
+        }
+    }
+
+    private static String fingerprint(Map<String, String> attributes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json(attributes).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The local summarizer, unless another {@link Summarizer} bean (e.g. LLM-backed) is present. */
+    @Produces
+    @DefaultBean
+    @ApplicationScoped
+    Summarizer deterministicSummarizer(EnrichConfig config) {
+        return new DeterministicSummarizer(config.priorConversations(), Clock.systemUTC());
+    }
+}

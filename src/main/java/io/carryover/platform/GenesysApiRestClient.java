@@ -1,0 +1,36 @@
+package io.carryover.platform;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** {@code https://api.<domain>/api/v2}; wrapped by {@link PlatformClient}. Raw responses: status and headers matter. */
+@RegisterRestClient(configKey = "genesys-api")
+@Path("/api/v2")
+@Produces(MediaType.APPLICATION_JSON)
+interface GenesysApiRestClient {
+
+    @GET
+    @Path("/conversations/messages/{messageId}/details")
+    Response messageDetails(@HeaderParam("Authorization") String bearer, @PathParam("messageId") String messageId);
+
+    @GET
+    @Path("/conversations/messages/{conversationId}")
+    Response messageConversation(@HeaderParam("Authorization") String bearer,
+            @PathParam("conversationId") String conversationId);
+
+    @PATCH
+    @Path("/conversations/{conversationId}/participants/{participantId}/attributes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response patchAttributes(@HeaderParam("Authorization") String bearer,
+            @PathParam("conversationId") String conversationId, @PathParam("participantId") String participantId,
+            PlatformTypes.ParticipantAttributes attributes);
+}

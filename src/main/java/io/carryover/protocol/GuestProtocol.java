@@ -1,0 +1,136 @@
+package io.carryover.protocol;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Pure parsing of Genesys Web Messaging guest frames (see PROTOCOL.md §1-2 and the published guest schema).
+ * No I/O and no state: the archive's session tracker decides what the events mean for a conversation.
+ */
+public final class GuestProtocol {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GuestProtocol() {
+    }
+
+    public static ClientRequest parseClient(String frame) throws MalformedFrameException {
+        JsonNode root = readObject(frame);
+        String action = text(root, "action");
+        if (action == null) {
+            throw new MalformedFrameException("request without action");
+        }
+        return switch (action) {
+            case "configureSession", "configureAuthenticatedSession" -> {
+                String token = text(root, "token");
+                if (token == null || token.isEmpty()) {
+                    throw new MalformedFrameException(action + " without token");
+                }
+                yield new ClientRequest.Configure(token, text(root, "deploymentId"),
+                        action.equals("configureAuthenticatedSession"), root.path("startNew").asBoolean(false));
+            }
+            default -> new ClientRequest.Other(action);
+        };
+    }
+
+    public static ServerEvent parseServer(String frame) throws MalformedFrameException {
+        JsonNode root = readObject(frame);
+        String frameClass = text(root, "class");
+        if (frameClass == null) {
+            throw new MalformedFrameException("frame without class");
+        }
+        int code = root.path("code").asInt(200);
+        if (code != 200) {
+            return new ServerEvent.Error(code, frameClass);
+        }
+        JsonNode body = root.path("body");
+        return switch (frameClass) {
+            case "SessionResponse" -> new ServerEvent.SessionResponse(body.path("connected").asBoolean(false),
+                    body.path("newSession").asBoolean(false), body.path("readOnly").asBoolean(false));
+            case "StructuredMessage" -> "message".equals(text(root, "type"))
+                    ? message(body, frame)
+                    : new ServerEvent.Ignored(frameClass);
+            case "SessionExpiredEvent" -> new ServerEvent.SessionNotice(ServerEvent.SessionNotice.Kind.SESSION_EXPIRED, frame);
+            case "SessionClearedEvent" -> new ServerEvent.SessionNotice(ServerEvent.SessionNotice.Kind.SESSION_CLEARED, frame);
+            case "ConnectionClosedEvent" -> new ServerEvent.SessionNotice(ServerEvent.SessionNotice.Kind.CONNECTION_CLOSED, frame);
+            case "LogoutEvent" -> new ServerEvent.SessionNotice(ServerEvent.SessionNotice.Kind.LOGOUT, frame);
+            case "TooManyRequestsErrorMessage", "Error", "GenerateUrlError" -> new ServerEvent.Error(code, frameClass);
+            default -> new ServerEvent.Ignored(frameClass);
+        };
+    }
+
+    private static ServerEvent.Message message(JsonNode body, String frame) throws MalformedFrameException {
+        if (!body.isObject()) {
+            throw new MalformedFrameException("StructuredMessage without body");
+        }
+        JsonNode channel = body.path("channel");
+        String eventType = null;
+        String presenceType = null;
+        Iterator<JsonNode> events = body.path("events").elements();
+        if (events.hasNext()) {
+            JsonNode event = events.next();
+            eventType = text(event, "eventType");
+            presenceType = event.path("presence").path("type").asText(null);
+        }
+        boolean readOnlyDisconnect = "Disconnect".equals(presenceType)
+                && "true".equalsIgnoreCase(body.path("metadata").path("readOnly").asText(""));
+        return new ServerEvent.Message(
+                text(body, "id"),
+                text(body, "type"),
+                text(body, "direction"),
+                text(body, "text"),
+                presenceType != null ? eventType + ":" + presenceType : eventType,
+                senderName(channel.path("from")),
+                text(body, "originatingEntity"),
+                time(channel.path("time").asText(null)),
+                readOnlyDisconnect,
+                frame);
+    }
+
+    private static String senderName(JsonNode from) {
+        String nickname = text(from, "nickname");
+        if (nickname != null && !nickname.isBlank()) {
+            return nickname;
+        }
+        String first = text(from, "firstName");
+        String last = text(from, "lastName");
+        if (first == null && last == null) {
+            return null;
+        }
+        return ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
+    }
+
+    private static Instant time(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode readObject(String frame) throws MalformedFrameException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(frame);
+        } catch (JsonProcessingException e) {
+            throw new MalformedFrameException("not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedFrameException("not a JSON object");
+        }
+        return root;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+}

@@ -1,0 +1,38 @@
+package io.carryover.relay;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "carryover.relay")
+public interface RelayConfig {
+
+    /** Genesys region domain: upstream is {@code wss://webmessaging.<domain>/v1}. */
+    @WithDefault("mypurecloud.com")
+    String upstreamDomain();
+
+    /** Region domain per deployment id, for deployments in another region than {@link #upstreamDomain()}. */
+    Map<String, String> deploymentDomains();
+
+    /** Full upstream URL, overriding the domain rules (a sandbox, a test double, an egress proxy). */
+    Optional<URI> upstreamUrl();
+
+    /** {@code Origin} sent upstream (must be allowed by the Messenger deployment); default: the client's own. */
+    Optional<String> origin();
+
+    /** Largest text frame accepted from a client, in bytes; larger ones close the connection with 1009. */
+    @WithDefault("65536")
+    int maxFrameBytes();
+
+    /** Bytes that may wait, per direction, for a slow reader before the connection is closed. */
+    @WithDefault("1048576")
+    int maxBufferedBytes();
+
+    /** How long to wait for the upstream handshake before closing the client with 1011. */
+    @WithDefault("10s")
+    Duration connectTimeout();
+}

@@ -1,0 +1,165 @@
+package io.carryover.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.carryover.identity.CustomerKey;
+import io.carryover.identity.Identity;
+import io.carryover.identity.TokenHash;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Conversation boundaries as the tracker decides them, without sockets or a database. */
+class SessionTrackerTest {
+
+    private static final CustomerKey ALICE = new CustomerKey("https://idp.example", "alice");
+    private final List<ArchiveRecord> out = new ArrayList<>();
+    private final ArchiveMetrics metrics = new ArchiveMetrics(new SimpleMeterRegistry());
+
+    @Test
+    void firstMessageAfterNewSessionOpensAConversation() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient(configure("configureSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+        tracker.fromUpstream(text("m2", "Outbound", "10:00:01"), Instant.now());
+
+        var seen = assertInstanceOf(ArchiveRecord.SessionSeen.class, out.get(0));
+        assertEquals(CustomerKey.guest(TokenHash.of("token-1")), seen.customer());
+        assertEquals(TokenHash.of("token-1"), seen.tokenHash());
+        var opened = assertInstanceOf(ArchiveRecord.ConversationOpened.class, out.get(1));
+        assertEquals(Instant.parse("2025-01-01T10:00:00Z"), opened.startedAt());
+        var m1 = assertInstanceOf(ArchiveRecord.MessageSeen.class, out.get(2));
+        var m2 = assertInstanceOf(ArchiveRecord.MessageSeen.class, out.get(3));
+        assertEquals(opened.conversationId(), m1.conversationId());
+        assertEquals(opened.conversationId(), m2.conversationId());
+        assertEquals(4, out.size());
+    }
+
+    @Test
+    void resumedSessionContinuesTheCurrentConversation() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient(configure("configureSession", false));
+        tracker.fromUpstream(sessionResponse(false, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Outbound", "10:00:00"), Instant.now());
+
+        var message = assertInstanceOf(ArchiveRecord.MessageSeen.class, out.get(1));
+        assertNull(message.conversationId(), "the writer resolves the session's current conversation");
+        assertTrue(out.stream().noneMatch(r -> r instanceof ArchiveRecord.ConversationOpened));
+    }
+
+    @Test
+    void startNewOpensASecondConversation() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient(configure("configureSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+        tracker.fromUpstream(disconnect("d1", "10:01:00"), Instant.now());
+        tracker.fromClient(configure("configureSession", true));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m2", "Inbound", "10:02:00"), Instant.now());
+
+        List<ArchiveRecord.ConversationOpened> opened = out.stream()
+                .filter(ArchiveRecord.ConversationOpened.class::isInstance)
+                .map(ArchiveRecord.ConversationOpened.class::cast).toList();
+        assertEquals(2, opened.size());
+        assertNotEquals(opened.get(0).conversationId(), opened.get(1).conversationId());
+        var ended = out.stream().filter(ArchiveRecord.ConversationEnded.class::isInstance)
+                .map(ArchiveRecord.ConversationEnded.class::cast).findFirst().orElseThrow();
+        assertEquals(ConversationState.READ_ONLY, ended.state());
+        assertEquals(opened.get(0).conversationId(), ended.conversationId());
+    }
+
+    @Test
+    void unverifiedAuthenticatedSessionIsNotArchived() {
+        SessionTracker tracker = tracker(new Identity.Unverified("expired"));
+        tracker.fromClient(configure("configureAuthenticatedSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+        assertTrue(out.isEmpty());
+    }
+
+    @Test
+    void verifiedAuthenticatedSessionBelongsToTheIdentityAndClaimsGuestHistory() {
+        SessionTracker tracker = tracker(new Identity.Verified(ALICE));
+        tracker.fromClient(configure("configureAuthenticatedSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+
+        assertEquals(ALICE, assertInstanceOf(ArchiveRecord.SessionSeen.class, out.get(0)).customer());
+        var linked = assertInstanceOf(ArchiveRecord.GuestLinked.class, out.get(1));
+        assertEquals(TokenHash.of("token-1"), linked.tokenHash());
+        assertEquals(ALICE, assertInstanceOf(ArchiveRecord.ConversationOpened.class, out.get(2)).customer());
+    }
+
+    @Test
+    void typingAndHealthChecksAreNotArchived() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient(configure("configureSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream("""
+                {"type":"message","class":"StructuredMessage","code":200,
+                 "body":{"id":"ty","type":"Event","direction":"Outbound",
+                         "events":[{"eventType":"Typing","typing":{"type":"On"}}]}}""", Instant.now());
+        tracker.fromUpstream("""
+                {"type":"response","class":"StructuredMessage","code":200,
+                 "body":{"type":"Text","direction":"Inbound","text":"ping"}}""", Instant.now());
+        assertEquals(1, out.size());
+    }
+
+    @Test
+    void expiryClosesTheConversation() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient(configure("configureSession", false));
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+        tracker.fromUpstream("{\"type\":\"message\",\"class\":\"SessionExpiredEvent\",\"code\":200,\"body\":{}}",
+                Instant.now());
+        var ended = assertInstanceOf(ArchiveRecord.ConversationEnded.class, out.get(out.size() - 1));
+        assertEquals(ConversationState.CLOSED, ended.state());
+    }
+
+    @Test
+    void unparsableFramesAreCountedAndSkipped() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        tracker.fromClient("{oops");
+        tracker.fromUpstream("<html>", Instant.now());
+        assertTrue(out.isEmpty());
+    }
+
+    private SessionTracker tracker(Identity identity) {
+        return new SessionTracker("dep-1", identity, out::add, metrics, Clock.systemUTC());
+    }
+
+    private static String configure(String action, boolean startNew) {
+        return "{\"action\":\"" + action + "\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"startNew\":" + startNew
+                + ",\"data\":{\"code\":\"x\"}}";
+    }
+
+    private static String sessionResponse(boolean newSession, boolean readOnly) {
+        return "{\"type\":\"response\",\"class\":\"SessionResponse\",\"code\":200,\"body\":{\"connected\":true,"
+                + "\"newSession\":" + newSession + ",\"readOnly\":" + readOnly + "}}";
+    }
+
+    private static String text(String id, String direction, String time) {
+        return "{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
+                + "\",\"type\":\"Text\",\"direction\":\"" + direction + "\",\"text\":\"hello\","
+                + "\"channel\":{\"time\":\"2025-01-01T" + time + ".000Z\"}}}";
+    }
+
+    private static String disconnect(String id, String time) {
+        return "{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
+                + "\",\"type\":\"Event\",\"direction\":\"Outbound\",\"channel\":{\"time\":\"2025-01-01T" + time
+                + ".000Z\"},\"metadata\":{\"readOnly\":\"true\"},"
+                + "\"events\":[{\"eventType\":\"Presence\",\"presence\":{\"type\":\"Disconnect\"}}]}}";
+    }
+}

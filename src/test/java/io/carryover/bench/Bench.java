@@ -1,0 +1,310 @@
+package io.carryover.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.HdrHistogram.Histogram;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
+ * and reports, in one run: relay latency against a direct-to-sandbox baseline, memory with many idle sessions, and
+ * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
+ * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.target (a WebSocket URL to
+ * load instead of Carryover, e.g. nginx in front of the sandbox).
+ */
+public final class Bench {
+
+    private static final int SANDBOX_PORT = 18090;
+    private static final int RELAY_PORT = 18091;
+    private static final int FLOOD_PORT = 18092;
+    private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String QUERY = "?deploymentId=bench&application=bench";
+
+    private final List<String> report = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        new Bench().run(jar);
+    }
+
+    private void run(Path jar) throws Exception {
+        List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich").split(","));
+        line("# Carryover benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+        line("");
+        line("Machine: " + machine());
+        line("Service JVMs: " + String.join(" ", ServiceProcess.JVM_FLAGS) + " (Java " + System.getProperty("java.version")
+                + "); load generator, sandbox, relay and PostgreSQL share this machine.");
+        line("");
+
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        try {
+            if (phases.contains("latency") || phases.contains("memory")) {
+                recreateDatabase("bench_sandbox");
+                recreateDatabase("bench_relay");
+                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+                        "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
+                        "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
+                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+                     ServiceProcess relay = ServiceProcess.start("relay", jar, RELAY_PORT, List.of(
+                        "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"))) {
+                    URI viaRelay = URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY);
+                    if (phases.contains("latency")) {
+                        latencyPhase(vertx, URI.create("ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1" + QUERY),
+                                viaRelay);
+                    }
+                    if (phases.contains("memory")) {
+                        memoryPhase(vertx, relay, viaRelay);
+                    }
+                }
+            }
+            if (phases.contains("archive")) {
+                archivePhase(vertx, jar);
+            }
+            if (phases.contains("enrich")) {
+                enrichPhase(vertx, jar);
+            }
+        } finally {
+            vertx.close();
+        }
+        Path out = Path.of("target", "bench-results.md");
+        Files.writeString(out, String.join("\n", report) + "\n");
+        System.out.println("\nWritten to " + out.toAbsolutePath());
+    }
+
+    private void latencyPhase(Vertx vertx, URI direct, URI viaRelay) throws Exception {
+        int sessions = Integer.getInteger("bench.sessions", 1000);
+        int seconds = Integer.getInteger("bench.seconds", 60);
+        String other = System.getProperty("bench.target", "");
+        URI measuredTarget = other.isBlank() ? viaRelay : URI.create(other);
+        String measuredName = other.isBlank() ? "through Carryover" : other;
+        line("## Relay latency: " + sessions + " sessions × 1 msg/s, " + seconds + " s per path in 3 alternating rounds "
+                + "after a 10 s warm-up of each (send → Inbound echo)");
+        line("");
+        // Both paths warm up first, then alternate in rounds, so JIT warm-up and machine drift favour neither.
+        Histogram baseline = GuestLoad.histogram();
+        Histogram measured = GuestLoad.histogram();
+        latency(vertx, direct, sessions, 10, GuestLoad.histogram());
+        latency(vertx, measuredTarget, sessions, 10, GuestLoad.histogram());
+        int rounds = 3;
+        for (int round = 0; round < rounds; round++) {
+            latency(vertx, direct, sessions, seconds / rounds, baseline);
+            latency(vertx, measuredTarget, sessions, seconds / rounds, measured);
+        }
+        line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms |");
+        line("|---|---|---|---|---|---|");
+        row("direct to sandbox (baseline)", baseline);
+        row(measuredName, measured);
+        line(String.format(Locale.ROOT, "| **added** | | %.3f | %.3f | %.3f | |",
+                ms(measured, 50) - ms(baseline, 50), ms(measured, 99) - ms(baseline, 99),
+                ms(measured, 99.9) - ms(baseline, 99.9)));
+        line(String.format(Locale.ROOT, "| ratio to baseline | | %.2f | %.2f | %.2f | |",
+                ms(measured, 50) / ms(baseline, 50), ms(measured, 99) / ms(baseline, 99),
+                ms(measured, 99.9) / ms(baseline, 99.9)));
+        line("");
+    }
+
+    private void memoryPhase(Vertx vertx, ServiceProcess relay, URI viaRelay) throws Exception {
+        int idle = Math.min(Integer.getInteger("bench.idle", 10_000), idleCapacity());
+        line("## Memory: " + idle + " concurrent idle sessions through Carryover");
+        line("");
+        long[] before = relay.residentBytes();
+        try (GuestLoad load = new GuestLoad(vertx, viaRelay)) {
+            load.open(idle, 1000, micros -> { }, false);
+            Thread.sleep(5000);
+            long[] during = relay.residentBytes();
+            line(String.format(Locale.ROOT,
+                    "Relay RSS %d MiB before, %d MiB with %d sessions open (peak %d MiB); %.1f KiB per session; "
+                            + "%d failed connects.", mib(before[0]), mib(during[0]), idle, mib(during[1]),
+                    (during[0] - before[0]) / 1024.0 / idle, load.failures()));
+        }
+        line("");
+    }
+
+    private void archivePhase(Vertx vertx, Path jar) throws Exception {
+        int archiveRate = Integer.getInteger("bench.archiveRate", 20_000);
+        int archiveSeconds = Integer.getInteger("bench.archiveSeconds", 30);
+        recreateDatabase("bench_relay");
+        try (FloodUpstream flood = new FloodUpstream(vertx, FLOOD_PORT);
+             ServiceProcess relay = ServiceProcess.start("relay-archive", jar, RELAY_PORT, List.of(
+                "-Dcarryover.relay.upstream-url=ws://localhost:" + FLOOD_PORT + "/v1",
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"));
+             GuestLoad load = new GuestLoad(vertx, URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY))) {
+            load.open(100, 100, micros -> { }, false);
+            line("## Archive: " + archiveRate + " msg/s offered for " + archiveSeconds + " s through Carryover");
+            line("");
+            long start = System.nanoTime();
+            flood.start(archiveRate);
+            double maxLag = 0;
+            while (System.nanoTime() - start < archiveSeconds * 1_000_000_000L) {
+                Thread.sleep(500);
+                maxLag = Math.max(maxLag, relay.metric("carryover_archive_lag_seconds", null));
+            }
+            long sent = flood.stop();
+            double sendSeconds = (System.nanoTime() - start) / 1e9;
+            long stored = 0;
+            long drainDeadline = System.nanoTime() + 120_000_000_000L;
+            while (System.nanoTime() < drainDeadline && (stored = storedMessages()) < sent) {
+                maxLag = Math.max(maxLag, relay.metric("carryover_archive_lag_seconds", null));
+                Thread.sleep(250);
+            }
+            double totalSeconds = (System.nanoTime() - start) / 1e9;
+            double dropped = relay.metric("carryover_archive_dropped_total", null);
+            line(String.format(Locale.ROOT, "Offered %d messages in %.1f s (%.0f msg/s); stored %d (%.0f msg/s "
+                            + "sustained, all stored %.1f s after the flood stopped); max archive lag %.2f s; "
+                            + "dropped %.0f; lost %d.",
+                    sent, sendSeconds, sent / sendSeconds, stored, stored / totalSeconds, totalSeconds - sendSeconds,
+                    maxLag, dropped, sent - stored));
+            line("");
+        }
+    }
+
+    private void enrichPhase(Vertx vertx, Path jar) throws Exception {
+        int customers = Integer.getInteger("bench.customers", 50);
+        recreateDatabase("bench_sandbox");
+        recreateDatabase("bench_relay");
+        String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
+        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+                "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
+                "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+             ServiceProcess relay = ServiceProcess.start("relay-enrich", jar, RELAY_PORT, List.of(
+                "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                "-Dcarryover.identity.issuers.sandbox.issuer=" + sandboxUrl + "/sandbox/oidc",
+                "-Dcarryover.identity.issuers.sandbox.jwks-url=" + sandboxUrl + "/sandbox/oidc/jwks",
+                "-Dcarryover.identity.issuers.sandbox.audience=carryover",
+                "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
+                "-Dquarkus.rest-client.genesys-api.url=" + sandboxUrl + "/sandbox/platform",
+                "-Dquarkus.rest-client.genesys-login.url=" + sandboxUrl + "/sandbox/platform/login",
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"))) {
+            line("## Enrichment: " + customers + " returning customers (sandbox Platform latency 0)");
+            line("");
+            EnrichmentRun run = new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_PORT);
+            run.customer(-1); // warm-up: first token, JIT
+            for (int i = 0; i < customers; i++) {
+                run.customer(i);
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline && patched() < customers + 1) {
+                Thread.sleep(200);
+            }
+            double[] latency = enrichmentLatency();
+            Map<String, Integer> calls = new java.util.TreeMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode request : run.get("/sandbox/api/platform/requests")) {
+                calls.merge(request.path("endpoint").asText(), 1, Integer::sum);
+            }
+            long enriched = patched();
+            int conversations = 2 * (customers + 1);
+            line(String.format(Locale.ROOT, "From the first Inbound echo to the job completed after the PATCH's 202 "
+                    + "(%d enriched, warm-up excluded): "
+                    + "p50 %.1f ms, p99 %.1f ms, max %.1f ms.", enriched, latency[0], latency[1], latency[2]));
+            line(String.format(Locale.ROOT, "Platform calls: %s for %d conversations (%d enriched): per enriched "
+                    + "conversation %d (details, conversation, PATCH); per first-time conversation 2; tokens cached.",
+                    calls, conversations, enriched, 3));
+            line("");
+        }
+    }
+
+    private static long patched() throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select count(*) from enrichment_job where outcome = 'patched'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** p50, p99 and max in ms, measured by Carryover itself (first echo received → PATCH answered 2xx). */
+    private static double[] enrichmentLatency() throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("""
+                     select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group
+                            (order by ms), max(ms)
+                     from (select extract(epoch from completed_at - first_echo_at) * 1000 as ms
+                           from enrichment_job where outcome = 'patched'
+                             and first_echo_at > (select min(first_echo_at) from enrichment_job
+                                                  where outcome = 'patched')) t""")) {
+            rs.next();
+            return new double[] { rs.getDouble(1), rs.getDouble(2), rs.getDouble(3) };
+        }
+    }
+
+    /** Opens the sessions, lets them settle for 2 s, then records {@code seconds} of echo latencies into {@code into}. */
+    private static void latency(Vertx vertx, URI target, int sessions, int seconds, Histogram into) throws Exception {
+        // Recording starts only once every session is open and settled; the histogram is switched, not the sockets.
+        AtomicReference<Histogram> recorder = new AtomicReference<>(GuestLoad.histogram());
+        try (GuestLoad load = new GuestLoad(vertx, target)) {
+            load.open(sessions, 500, micros -> recorder.get().recordValue(micros), true);
+            Thread.sleep(2_000);
+            recorder.set(into);
+            Thread.sleep(seconds * 1000L);
+            recorder.set(GuestLoad.histogram());
+        }
+    }
+
+    private void row(String name, Histogram h) {
+        line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |", name, h.getTotalCount(),
+                ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0));
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static long mib(long bytes) {
+        return bytes / (1024 * 1024);
+    }
+
+    /** Each relayed session holds two sockets in the relay process; stay under the open-file limit. */
+    private static int idleCapacity() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                long limit = Long.parseLong(line.trim().split("\\s+")[3]);
+                return (int) Math.min(Integer.MAX_VALUE, (limit - 200) / 2);
+            }
+        }
+        return 10_000;
+    }
+
+    private static String machine() throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memKb / 1024 / 1024 + " GiB";
+    }
+
+    private static void recreateDatabase(String name) throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "")) {
+            c.createStatement().execute("drop database if exists " + name + " with (force)");
+            c.createStatement().execute("create database " + name);
+        }
+    }
+
+    private static long storedMessages() throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("select count(*) from message")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void line(String text) {
+        System.out.println(text);
+        report.add(text);
+    }
+}

@@ -1,0 +1,111 @@
+package io.carryover.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A Carryover JVM started from the packaged jar, for benchmarks that need it in its own process. */
+final class ServiceProcess implements AutoCloseable {
+
+    /** Heap and GC of the service JVMs: {@code -Dbench.jvm="..."} to compare settings. */
+    static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.jvm", "-Xmx768m -XX:+UseG1GC").trim().split("\\s+"));
+
+    private final Process process;
+    private final int port;
+    private final String name;
+
+    private ServiceProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    static ServiceProcess start(String name, Path jar, int port, List<String> properties) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.log.level=WARN");
+        command.addAll(properties);
+        command.add("-jar");
+        command.add(jar.toString());
+        Path log = Files.createTempFile("carryover-bench-" + name, ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServiceProcess service = new ServiceProcess(name, process, port);
+        service.awaitReady(log);
+        return service;
+    }
+
+    private void awaitReady(Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready within 60 s; see " + log);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Resident set size now and at its peak, in bytes, from /proc. */
+    long[] residentBytes() throws IOException {
+        long rss = 0;
+        long peak = 0;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = kilobytes(line) * 1024;
+            } else if (line.startsWith("VmHWM:")) {
+                peak = kilobytes(line) * 1024;
+            }
+        }
+        return new long[] { rss, peak };
+    }
+
+    /** One sample from the service's Prometheus endpoint (0 if absent). */
+    double metric(String name, String label) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double total = 0;
+        for (String line : body.split("\n")) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && (label == null || line.contains(label))) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    private static long kilobytes(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.carryover.relay;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** The relay in front of {@link MirrorUpstream}, with small buffers so a stalled reader trips quickly. */
+public class MirrorProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "carryover.relay.upstream-url", "ws://localhost:8081/test-upstream/v1",
+                "carryover.relay.origin", "https://chat.example.com",
+                "carryover.relay.max-buffered-bytes", "262144");
+    }
+}

@@ -1,0 +1,92 @@
+package io.carryover.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import org.awaitility.Awaitility;
+
+import io.carryover.identity.CustomerKey;
+import io.carryover.identity.TokenHash;
+
+/** Reads the archive straight from PostgreSQL (bypassing the application and its database link). */
+public final class Archive {
+
+    public record StoredConversation(UUID id, String state, Instant startedAt, Instant endedAt, UUID customerId) {
+    }
+
+    public record StoredMessage(String genesysId, String direction, String type, String eventType, String text,
+            String sender, Instant channelTime) {
+    }
+
+    private Archive() {
+    }
+
+    public static UUID guestOf(String token) {
+        return CustomerKey.guest(TokenHash.of(token)).id();
+    }
+
+    public static UUID customer(String issuer, String subject) {
+        return new CustomerKey(issuer, subject).id();
+    }
+
+    /** A customer's conversations, newest first. */
+    public static List<StoredConversation> conversations(UUID customerId) {
+        return query("""
+                select id, state, started_at, ended_at, customer_id from conversation
+                where customer_id = ? order by started_at desc""", customerId, rs -> new StoredConversation(
+                rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3), instant(rs, 4),
+                rs.getObject(5, UUID.class)));
+    }
+
+    /** A conversation's messages in Genesys order. */
+    public static List<StoredMessage> messages(UUID conversationId) {
+        return query("""
+                select genesys_message_id, direction, message_type, event_type, text, sender_name, channel_time
+                from message where conversation_id = ? order by channel_time, id""", conversationId,
+                rs -> new StoredMessage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), instant(rs, 7)));
+    }
+
+    public static long count(String sql, Object... params) {
+        return query(sql, params.length == 0 ? null : params[0], rs -> rs.getLong(1)).get(0);
+    }
+
+    /** Waits (the archive writes asynchronously) until the condition holds. */
+    public static void eventually(Callable<Boolean> condition) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(condition);
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> query(String sql, Object param, Row<T> row) {
+        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param != null) {
+                ps.setObject(1, param);
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new AssertionError("archive query failed", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        java.sql.Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}
