@@ -4,7 +4,7 @@ import io.carryover.identity.Identity;
 
 /**
  * Receives a copy of every relayed text frame. Implementations must return at once: the relay calls them on the
- * event loop, right after forwarding.
+ * event loop, right before forwarding, so the copies of both directions arrive in causal order.
  */
 public interface FrameTap {
 

@@ -121,14 +121,15 @@ final class RelaySession {
         }
         metrics.framesFromUpstream.increment();
         metrics.bytesFromUpstream.increment(frame.length());
-        if (!send(client, frame, unsentToClient)) {
-            metrics.closedByRelay("client-not-reading");
-            closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
-            return;
-        }
+        // Copy first, as on the client side: once the client has this frame it may answer at once (configure after
+        // a read-only SessionResponse), and that answer must not reach the archive ahead of this frame.
         FrameTap.Listener l = listener;
         if (l != null) {
             l.fromUpstream(frame);
+        }
+        if (!send(client, frame, unsentToClient)) {
+            metrics.closedByRelay("client-not-reading");
+            closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
         }
     }
 

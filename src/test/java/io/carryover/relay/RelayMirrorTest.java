@@ -68,6 +68,22 @@ class RelayMirrorTest {
     }
 
     @Test
+    void theArchiveSeesEachUpstreamFrameBeforeTheClientCanAnswerIt() throws Exception {
+        RecordingTap.SEEN.clear();
+        String request = "{\"action\":\"echo\",\"tracingId\":\"" + RecordingTap.SLOW + "\"}";
+        String answer = "{\"action\":\"echo\",\"tracingId\":\"answer\"}";
+        try (TestSocket guest = TestSocket.connect(RELAY)) {
+            guest.send(request);
+            assertEquals(request, guest.next(WAIT));
+            guest.send(answer);
+            assertEquals(answer, guest.next(WAIT));
+        }
+        // The tap held the mirrored request: had the client received it first, its answer would be recorded ahead.
+        assertEquals(List.of("client " + request, "upstream " + request, "client " + answer, "upstream " + answer),
+                List.copyOf(RecordingTap.SEEN));
+    }
+
+    @Test
     void queryStringAndConfiguredOriginGoUpstreamButTheBearerDoesNot() throws Exception {
         try (TestSocket guest = TestSocket.connect(RELAY,
                 Map.of("Authorization", "Bearer not-for-genesys", "Origin", "https://evil.example"), List.of())) {

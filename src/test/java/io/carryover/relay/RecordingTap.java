@@ -1,0 +1,47 @@
+package io.carryover.relay;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
+
+import io.carryover.identity.Identity;
+
+/**
+ * Stands in for the archive tap (enabled by {@link MirrorProfile}) and records the order in which frame copies
+ * arrive. An upstream frame containing {@link #SLOW} is held for a moment inside the tap, as a busy event loop would.
+ */
+@Alternative
+@Singleton
+public class RecordingTap implements FrameTap {
+
+    public static final String SLOW = "tap:slow";
+    public static final List<String> SEEN = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Listener open(String deploymentId, Identity identity) {
+        return new Listener() {
+            @Override
+            public void fromClient(String frame) {
+                SEEN.add("client " + frame);
+            }
+
+            @Override
+            public void fromUpstream(String frame) {
+                if (frame.contains(SLOW)) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                SEEN.add("upstream " + frame);
+            }
+
+            @Override
+            public void closed() {
+            }
+        };
+    }
+}
