@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,14 +24,16 @@ import io.vertx.core.VertxOptions;
  * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
  * and reports, in one run: relay latency against a direct-to-sandbox baseline, memory with many idle sessions, and
  * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
- * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.target (a WebSocket URL to
- * load instead of Carryover, e.g. nginx in front of the sandbox).
+ * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
+ * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
+ * alongside).
  */
 public final class Bench {
 
     private static final int SANDBOX_PORT = 18090;
     private static final int RELAY_PORT = 18091;
     private static final int FLOOD_PORT = 18092;
+    private static final int NGINX_PORT = 18093;
     private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String QUERY = "?deploymentId=bench&application=bench";
 
@@ -89,33 +92,54 @@ public final class Bench {
     private void latencyPhase(Vertx vertx, URI direct, URI viaRelay) throws Exception {
         int sessions = Integer.getInteger("bench.sessions", 1000);
         int seconds = Integer.getInteger("bench.seconds", 60);
+        Map<String, URI> paths = new LinkedHashMap<>();
+        paths.put("through Carryover", viaRelay);
+        String nginxBinary = System.getProperty("bench.nginx", "");
         String other = System.getProperty("bench.target", "");
-        URI measuredTarget = other.isBlank() ? viaRelay : URI.create(other);
-        String measuredName = other.isBlank() ? "through Carryover" : other;
-        line("## Relay latency: " + sessions + " sessions × 1 msg/s, " + seconds + " s per path in 3 alternating rounds "
-                + "after a 10 s warm-up of each (send → Inbound echo)");
-        line("");
-        // Both paths warm up first, then alternate in rounds, so JIT warm-up and machine drift favour neither.
-        Histogram baseline = GuestLoad.histogram();
-        Histogram measured = GuestLoad.histogram();
-        latency(vertx, direct, sessions, 10, GuestLoad.histogram());
-        latency(vertx, measuredTarget, sessions, 10, GuestLoad.histogram());
-        int rounds = 3;
-        for (int round = 0; round < rounds; round++) {
-            latency(vertx, direct, sessions, seconds / rounds, baseline);
-            latency(vertx, measuredTarget, sessions, seconds / rounds, measured);
+        if (!other.isBlank()) {
+            paths.put(other, URI.create(other));
         }
-        line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms |");
-        line("|---|---|---|---|---|---|");
-        row("direct to sandbox (baseline)", baseline);
-        row(measuredName, measured);
-        line(String.format(Locale.ROOT, "| **added** | | %.3f | %.3f | %.3f | |",
-                ms(measured, 50) - ms(baseline, 50), ms(measured, 99) - ms(baseline, 99),
-                ms(measured, 99.9) - ms(baseline, 99.9)));
-        line(String.format(Locale.ROOT, "| ratio to baseline | | %.2f | %.2f | %.2f | |",
-                ms(measured, 50) / ms(baseline, 50), ms(measured, 99) / ms(baseline, 99),
-                ms(measured, 99.9) / ms(baseline, 99.9)));
-        line("");
+        try (NginxProxy nginx = nginxBinary.isBlank() ? null
+                : NginxProxy.start(nginxBinary, NGINX_PORT, SANDBOX_PORT)) {
+            if (nginx != null) {
+                paths.put("through nginx " + nginx.version(), URI.create("ws://localhost:" + NGINX_PORT
+                        + "/sandbox/guest/v1" + QUERY));
+            }
+            line("## Relay latency: " + sessions + " sessions × 1 msg/s, " + seconds + " s per path in 3 alternating "
+                    + "rounds after a 10 s warm-up of each (send → Inbound echo)");
+            line("");
+            // Every path warms up first, then they alternate in rounds, so JIT warm-up and machine drift favour none.
+            Histogram baseline = GuestLoad.histogram();
+            Map<String, Histogram> measured = new LinkedHashMap<>();
+            latency(vertx, direct, sessions, 10, GuestLoad.histogram());
+            for (Map.Entry<String, URI> path : paths.entrySet()) {
+                latency(vertx, path.getValue(), sessions, 10, GuestLoad.histogram());
+                measured.put(path.getKey(), GuestLoad.histogram());
+            }
+            int rounds = 3;
+            for (int round = 0; round < rounds; round++) {
+                latency(vertx, direct, sessions, seconds / rounds, baseline);
+                for (Map.Entry<String, URI> path : paths.entrySet()) {
+                    latency(vertx, path.getValue(), sessions, seconds / rounds, measured.get(path.getKey()));
+                }
+            }
+            line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms | added p50 / p99 / p99.9 ms | ratio to direct "
+                    + "p50 / p99 / p99.9 |");
+            line("|---|---|---|---|---|---|---|---|");
+            row("direct to sandbox (baseline)", baseline, null);
+            measured.forEach((name, h) -> row(name, h, baseline));
+            if (nginx != null) {
+                Histogram ours = measured.get("through Carryover");
+                Histogram theirs = measured.get(paths.keySet().stream().filter(k -> k.startsWith("through nginx"))
+                        .findFirst().orElseThrow());
+                line("");
+                line(String.format(Locale.ROOT, "Carryover against nginx (added latency, ours / nginx's): p50 %.2f, "
+                        + "p99 %.2f, p99.9 %.2f.", added(ours, baseline, 50) / added(theirs, baseline, 50),
+                        added(ours, baseline, 99) / added(theirs, baseline, 99),
+                        added(ours, baseline, 99.9) / added(theirs, baseline, 99.9)));
+            }
+            line("");
+        }
     }
 
     private void memoryPhase(Vertx vertx, ServiceProcess relay, URI viaRelay) throws Exception {
@@ -256,9 +280,16 @@ public final class Bench {
         }
     }
 
-    private void row(String name, Histogram h) {
-        line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |", name, h.getTotalCount(),
-                ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0));
+    private void row(String name, Histogram h, Histogram baseline) {
+        String versus = baseline == null ? "| |" : String.format(Locale.ROOT, "| %+.3f / %+.3f / %+.3f | %.2f / %.2f / %.2f |",
+                added(h, baseline, 50), added(h, baseline, 99), added(h, baseline, 99.9),
+                ms(h, 50) / ms(baseline, 50), ms(h, 99) / ms(baseline, 99), ms(h, 99.9) / ms(baseline, 99.9));
+        line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f %s", name, h.getTotalCount(),
+                ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0, versus));
+    }
+
+    private static double added(Histogram h, Histogram baseline, double percentile) {
+        return ms(h, percentile) - ms(baseline, percentile);
     }
 
     private static double ms(Histogram h, double percentile) {
