@@ -84,6 +84,25 @@ class RelayMirrorTest {
     }
 
     @Test
+    void manyConcurrentSessionsEachGetTheirOwnUpstream() throws Exception {
+        // Well above an HTTP client's default pool size (50): every guest connection needs its own upstream socket.
+        List<TestSocket> guests = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 120; i++) {
+                guests.add(TestSocket.connect(RELAY));
+            }
+            for (int i = 0; i < guests.size(); i++) {
+                guests.get(i).send("{\"action\":\"echo\",\"tracingId\":\"guest-" + i + "\"}");
+            }
+            for (int i = 0; i < guests.size(); i++) {
+                assertEquals("{\"action\":\"echo\",\"tracingId\":\"guest-" + i + "\"}", guests.get(i).next(WAIT));
+            }
+        } finally {
+            guests.forEach(TestSocket::close);
+        }
+    }
+
+    @Test
     void queryStringAndConfiguredOriginGoUpstreamButTheBearerDoesNot() throws Exception {
         try (TestSocket guest = TestSocket.connect(RELAY,
                 Map.of("Authorization", "Bearer not-for-genesys", "Origin", "https://evil.example"), List.of())) {
