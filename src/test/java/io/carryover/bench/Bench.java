@@ -133,10 +133,9 @@ public final class Bench {
                 Histogram theirs = measured.get(paths.keySet().stream().filter(k -> k.startsWith("through nginx"))
                         .findFirst().orElseThrow());
                 line("");
-                line(String.format(Locale.ROOT, "Carryover against nginx (added latency, ours / nginx's): p50 %.2f, "
-                        + "p99 %.2f, p99.9 %.2f.", added(ours, baseline, 50) / added(theirs, baseline, 50),
-                        added(ours, baseline, 99) / added(theirs, baseline, 99),
-                        added(ours, baseline, 99.9) / added(theirs, baseline, 99.9)));
+                line("Carryover against nginx, added latency ours / nginx's: " + String.join(", ",
+                        versus("p50", ours, theirs, baseline, 50), versus("p99", ours, theirs, baseline, 99),
+                        versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
             }
             line("");
         }
@@ -286,6 +285,16 @@ public final class Bench {
                 ms(h, 50) / ms(baseline, 50), ms(h, 99) / ms(baseline, 99), ms(h, 99.9) / ms(baseline, 99.9));
         line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f %s", name, h.getTotalCount(),
                 ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0, versus));
+    }
+
+    /** A ratio of added latencies only means something when the reference adds any. */
+    private static String versus(String label, Histogram ours, Histogram theirs, Histogram baseline, double percentile) {
+        double reference = added(theirs, baseline, percentile);
+        if (reference <= 0) {
+            return String.format(Locale.ROOT, "%s %+.3f / %+.3f ms (nginx within noise, no ratio)", label,
+                    added(ours, baseline, percentile), reference);
+        }
+        return String.format(Locale.ROOT, "%s %.2f", label, added(ours, baseline, percentile) / reference);
     }
 
     private static double added(Histogram h, Histogram baseline, double percentile) {
