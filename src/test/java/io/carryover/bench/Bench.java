@@ -101,9 +101,9 @@ public final class Bench {
         }
         try (NginxProxy nginx = nginxBinary.isBlank() ? null
                 : NginxProxy.start(nginxBinary, NGINX_PORT, SANDBOX_PORT)) {
+            String nginxPath = nginx == null ? null : "through nginx " + nginx.version();
             if (nginx != null) {
-                paths.put("through nginx " + nginx.version(), URI.create("ws://localhost:" + NGINX_PORT
-                        + "/sandbox/guest/v1" + QUERY));
+                paths.put(nginxPath, URI.create("ws://localhost:" + NGINX_PORT + "/sandbox/guest/v1" + QUERY));
             }
             line("## Relay latency: " + sessions + " sessions × 1 msg/s, " + seconds + " s per path in 3 alternating "
                     + "rounds after a 10 s warm-up of each (send → Inbound echo)");
@@ -130,8 +130,7 @@ public final class Bench {
             measured.forEach((name, h) -> row(name, h, baseline));
             if (nginx != null) {
                 Histogram ours = measured.get("through Carryover");
-                Histogram theirs = measured.get(paths.keySet().stream().filter(k -> k.startsWith("through nginx"))
-                        .findFirst().orElseThrow());
+                Histogram theirs = measured.get(nginxPath);
                 line("");
                 line("Carryover against nginx, added latency ours / nginx's: " + String.join(", ",
                         versus("p50", ours, theirs, baseline, 50), versus("p99", ours, theirs, baseline, 99),

@@ -9,14 +9,16 @@ import jakarta.inject.Singleton;
 import io.carryover.identity.Identity;
 
 /**
- * Stands in for the archive tap (enabled by {@link MirrorProfile}) and records the order in which frame copies
- * arrive. An upstream frame containing {@link #SLOW} is held for a moment inside the tap, as a busy event loop would.
+ * Stands in for the archive tap (enabled by {@link MirrorProfile}) and records the order in which copies of frames
+ * marked {@link #MARK} arrive; other tests' frames (floods included) pass untouched. A marked upstream frame containing
+ * {@link #SLOW} is held for a moment inside the tap, as a busy event loop would.
  */
 @Alternative
 @Singleton
 public class RecordingTap implements FrameTap {
 
-    public static final String SLOW = "tap:slow";
+    public static final String MARK = "tap:";
+    public static final String SLOW = MARK + "slow";
     public static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
     @Override
@@ -24,11 +26,16 @@ public class RecordingTap implements FrameTap {
         return new Listener() {
             @Override
             public void fromClient(String frame) {
-                SEEN.add("client " + frame);
+                if (frame.contains(MARK)) {
+                    SEEN.add("client " + frame);
+                }
             }
 
             @Override
             public void fromUpstream(String frame) {
+                if (!frame.contains(MARK)) {
+                    return;
+                }
                 if (frame.contains(SLOW)) {
                     try {
                         Thread.sleep(300);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,7 @@ class RelayMirrorTest {
     void theArchiveSeesEachUpstreamFrameBeforeTheClientCanAnswerIt() throws Exception {
         RecordingTap.SEEN.clear();
         String request = "{\"action\":\"echo\",\"tracingId\":\"" + RecordingTap.SLOW + "\"}";
-        String answer = "{\"action\":\"echo\",\"tracingId\":\"answer\"}";
+        String answer = "{\"action\":\"echo\",\"tracingId\":\"" + RecordingTap.MARK + "answer\"}";
         try (TestSocket guest = TestSocket.connect(RELAY)) {
             guest.send(request);
             assertEquals(request, guest.next(WAIT));
@@ -86,7 +87,7 @@ class RelayMirrorTest {
     @Test
     void manyConcurrentSessionsEachGetTheirOwnUpstream() throws Exception {
         // Well above an HTTP client's default pool size (50): every guest connection needs its own upstream socket.
-        List<TestSocket> guests = new java.util.ArrayList<>();
+        List<TestSocket> guests = new ArrayList<>();
         try {
             for (int i = 0; i < 120; i++) {
                 guests.add(TestSocket.connect(RELAY));
