@@ -3,6 +3,7 @@ package io.carryover.relay;
 import java.util.Map;
 import java.util.Set;
 
+import io.carryover.testing.Guest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -13,7 +14,7 @@ public class MirrorProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "carryover.relay.upstream-url", "ws://localhost:8081/test-upstream/v1",
+                "carryover.relay.upstream-url", "ws://localhost:" + Guest.PORT + "/test-upstream/v1",
                 "carryover.relay.origin", "https://chat.example.com",
                 "carryover.relay.max-buffered-bytes", "262144");
     }

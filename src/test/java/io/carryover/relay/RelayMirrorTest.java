@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.carryover.testing.Guest;
 import io.carryover.testing.GuestFrameSamples;
 import io.carryover.testing.GuestSchema;
 import io.carryover.testing.Metrics;
@@ -36,7 +37,7 @@ class RelayMirrorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String QUERY = "deploymentId=0b9a1c5e-0000-4000-8000-000000000001&application=My%20App%20%26%20Co";
-    private static final URI RELAY = URI.create("ws://localhost:8081/v1?" + QUERY);
+    private static final URI RELAY = URI.create("ws://localhost:" + Guest.PORT + "/v1?" + QUERY);
 
     @Inject
     Vertx vertx;
@@ -175,7 +176,7 @@ class RelayMirrorTest {
         double before = Metrics.value("carryover_relay_closed_total", "reason=\"client-not-reading\"");
         WebSocketClient client = vertx.createWebSocketClient();
         try {
-            WebSocket ws = client.connect(new WebSocketConnectOptions().setPort(8081).setHost("localhost")
+            WebSocket ws = client.connect(new WebSocketConnectOptions().setPort(Guest.PORT).setHost("localhost")
                     .setURI("/v1?" + QUERY)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             ws.pause(); // stop reading: the TCP window fills, then the relay's own limit trips
             ws.writeTextMessage("mirror:flood:4000:16384");

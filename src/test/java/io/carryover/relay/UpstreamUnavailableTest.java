@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.carryover.testing.Guest;
 import io.carryover.testing.TestSocket;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -28,7 +29,7 @@ class UpstreamUnavailableTest {
 
     @Test
     void refusedUpstreamClosesTheClientWith1011() throws Exception {
-        try (TestSocket guest = TestSocket.connect(URI.create("ws://localhost:8081/v1?deploymentId=d"))) {
+        try (TestSocket guest = TestSocket.connect(URI.create("ws://localhost:" + Guest.PORT + "/v1?deploymentId=d"))) {
             guest.send("{\"action\":\"configureSession\",\"deploymentId\":\"d\",\"token\":\"t\"}");
             TestSocket.CloseStatus status = guest.closeStatus(Duration.ofSeconds(15));
             assertEquals(1011, status.code());

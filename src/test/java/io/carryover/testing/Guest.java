@@ -20,8 +20,9 @@ public final class Guest implements AutoCloseable {
 
     public static final String DEPLOYMENT = "5c0e5e5a-0000-4000-8000-000000000001";
     public static final Duration WAIT = Duration.ofSeconds(5);
-    /** The fixed test port ({@code quarkus.http.test-port}); the one place tests spell it for sockets. */
-    private static final String HOST = "ws://localhost:8081";
+    /** The test port ({@code quarkus.http.test-port}, {@code -Dcarryover.test.port} to run suites side by side). */
+    public static final int PORT = Integer.getInteger("carryover.test.port", 8081);
+    private static final String HOST = "ws://localhost:" + PORT;
     public static final String RELAY = HOST + "/v1";
     public static final String SANDBOX = HOST + "/sandbox/guest/v1";
     private static final String QUERY = "deploymentId=" + DEPLOYMENT + "&application=tests";

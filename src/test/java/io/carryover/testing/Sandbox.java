@@ -11,11 +11,11 @@ import io.restassured.path.json.JsonPath;
 /** Drives the sandbox from tests: simulated agents, the test OIDC issuer and the emulated Platform API. */
 public final class Sandbox {
 
-    public static final String ISSUER = "http://localhost:8081/sandbox/oidc";
+    public static final String ISSUER = "http://localhost:" + Guest.PORT + "/sandbox/oidc";
     /** Base of the emulated Genesys login service ({@code POST {login}/oauth/token}). */
-    public static final String PLATFORM_LOGIN = "http://localhost:8081/sandbox/platform/login";
+    public static final String PLATFORM_LOGIN = "http://localhost:" + Guest.PORT + "/sandbox/platform/login";
     /** Base of the emulated Platform API ({@code {api}/api/v2/...}). */
-    public static final String PLATFORM_API = "http://localhost:8081/sandbox/platform";
+    public static final String PLATFORM_API = "http://localhost:" + Guest.PORT + "/sandbox/platform";
     /** The default client credentials of the emulated login service. */
     public static final String PLATFORM_CLIENT_ID = "carryover-sandbox";
     public static final String PLATFORM_CLIENT_SECRET = "sandbox-secret";
