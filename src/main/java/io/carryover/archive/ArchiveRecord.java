@@ -15,8 +15,12 @@ sealed interface ArchiveRecord {
             implements ArchiveRecord {
     }
 
-    /** The thread token authenticated: its guest conversations now belong to the verified customer. */
-    record GuestLinked(String tokenHash, CustomerKey customer) implements ArchiveRecord {
+    /**
+     * A guest signed in and Genesys continued their session: the conversation active on the guest's thread (if any)
+     * moves to the verified customer's thread on the same token. Earlier, ended guest conversations stay anonymous.
+     */
+    record GuestLinked(UUID guestSessionId, CustomerKey guest, UUID sessionId, CustomerKey customer, Instant at)
+            implements ArchiveRecord {
     }
 
     record ConversationOpened(UUID conversationId, UUID sessionId, String deploymentId, CustomerKey customer,

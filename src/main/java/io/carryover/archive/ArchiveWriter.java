@@ -272,28 +272,57 @@ public class ArchiveWriter {
             update("""
                     insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
                     values (?, ?, ?, ?, ?, ?)
-                    on conflict (id) do update set customer_id = excluded.customer_id,
-                                                   last_seen_at = excluded.last_seen_at""",
+                    on conflict (id) do update set last_seen_at = excluded.last_seen_at""",
                     s.sessionId(), s.deploymentId(), s.tokenHash(), s.customer().id(), ts(s.at()), ts(s.at()));
         }
 
+        /** Moves the guest thread's active conversation (the one Genesys continues) and records the link. */
         private void guestLinked(ArchiveRecord.GuestLinked l) throws SQLException {
-            UUID guest = CustomerKey.guest(l.tokenHash()).id();
-            UUID verified = l.customer().id();
-            update("update conversation set customer_id = ? where customer_id = ?", verified, guest);
-            update("update guest_session set customer_id = ? where customer_id = ?", verified, guest);
+            UUID moved = null;
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    update conversation c set customer_id = ?, session_id = ?
+                    from guest_session s
+                    where s.id = ? and c.id = s.current_conversation_id and c.customer_id = ? and c.state = 'ACTIVE'
+                    returning c.id""")) {
+                ps.setObject(1, l.customer().id());
+                ps.setObject(2, l.sessionId());
+                ps.setObject(3, l.guestSessionId());
+                ps.setObject(4, l.guest().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        moved = rs.getObject(1, UUID.class);
+                    }
+                }
+            }
+            if (moved == null) {
+                return;
+            }
+            update("update guest_session set current_conversation_id = null where id = ?", l.guestSessionId());
+            currentChanges.put(l.guestSessionId(), new Current(null, l.guest().id()));
+            makeCurrent(l.sessionId(), moved, l.customer(), l.at());
+            update("""
+                    insert into identity_link (conversation_id, from_customer_id, to_customer_id, from_session_id,
+                                               to_session_id, linked_at)
+                    values (?, ?, ?, ?, ?, ?)""",
+                    moved, l.guest().id(), l.customer().id(), l.guestSessionId(), l.sessionId(), ts(l.at()));
         }
 
         private void openConversation(UUID conversationId, UUID sessionId, String deploymentId, CustomerKey customer,
                 Instant startedAt) throws SQLException {
             ensureCustomer(customer, startedAt);
-            // A session has one current conversation: starting a new one ends the previous.
-            update("update conversation set state = 'CLOSED', ended_at = ? where session_id = ? and state = 'ACTIVE'",
-                    ts(startedAt), sessionId);
             update("""
                     insert into conversation (id, deployment_id, customer_id, session_id, started_at, state)
                     values (?, ?, ?, ?, ?, 'ACTIVE')""",
                     conversationId, deploymentId, customer.id(), sessionId, ts(startedAt));
+            makeCurrent(sessionId, conversationId, customer, startedAt);
+        }
+
+        /** A session has one current conversation: another becoming current ends the previous. */
+        private void makeCurrent(UUID sessionId, UUID conversationId, CustomerKey customer, Instant at)
+                throws SQLException {
+            update("""
+                    update conversation set state = 'CLOSED', ended_at = ?
+                    where session_id = ? and state = 'ACTIVE' and id <> ?""", ts(at), sessionId, conversationId);
             update("update guest_session set current_conversation_id = ? where id = ?", conversationId, sessionId);
             currentChanges.put(sessionId, new Current(conversationId, customer.id()));
         }

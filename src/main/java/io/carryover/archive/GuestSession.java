@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** Read model of {@code guest_session}: a Genesys session by deployment and hashed thread token. */
+/**
+ * Read model of {@code guest_session}: one archive thread per deployment, hashed thread token and customer (a token
+ * that several customers used has one thread each).
+ */
 @Entity
 @Table(name = "guest_session")
 public class GuestSession extends PanacheEntityBase {

@@ -103,16 +103,21 @@ final class SessionTracker {
         } else {
             owner = CustomerKey.guest(tokenHash);
         }
-        UUID session = sessionId(deployment, tokenHash);
-        if (!session.equals(sessionId) || !owner.equals(customer)) {
+        UUID session = sessionId(deployment, tokenHash, owner);
+        if (!session.equals(sessionId)) {
             conversationId = null;
         }
         sessionId = session;
         customer = owner;
         sessionDeployment = deployment;
-        out.accept(new ArchiveRecord.SessionSeen(session, deployment, tokenHash, owner, clock.instant()));
-        if (!owner.isGuest()) {
-            out.accept(new ArchiveRecord.GuestLinked(tokenHash, owner));
+        Instant now = clock.instant();
+        out.accept(new ArchiveRecord.SessionSeen(session, deployment, tokenHash, owner, now));
+        if (!owner.isGuest() && !response.newSession()) {
+            // Genesys continued the token's session, so a guest conversation still active on it is now this
+            // customer's. A new session continues nothing.
+            CustomerKey guest = CustomerKey.guest(tokenHash);
+            out.accept(new ArchiveRecord.GuestLinked(sessionId(deployment, tokenHash, guest), guest, session, owner,
+                    now));
         }
         if (response.newSession()) {
             nextMessageOpensConversation = true;
@@ -164,7 +169,9 @@ final class SessionTracker {
         return trimmed.startsWith("{") && trimmed.endsWith("}");
     }
 
-    static UUID sessionId(String deploymentId, String tokenHash) {
-        return UUID.nameUUIDFromBytes(("session\n" + deploymentId + "\n" + tokenHash).getBytes(StandardCharsets.UTF_8));
+    /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */
+    static UUID sessionId(String deploymentId, String tokenHash, CustomerKey customer) {
+        return UUID.nameUUIDFromBytes(("session\n" + deploymentId + "\n" + tokenHash + "\n" + customer.id())
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -59,6 +59,14 @@ class Enricher {
                 participantId = customer.id();
                 jobs.correlated(job, conversationId, participantId);
             }
+            if (jobs.heldByAnotherCustomer(job, conversationId)) {
+                // Two customers on one Genesys conversation (e.g. one thread token signed in by both): sending
+                // either's history would show it to the other's agent.
+                LOG.warnf("enrichment of conversation %s skipped: Genesys conversation %s is archived for another"
+                        + " customer", job.conversationId(), conversationId);
+                finish(job, "conflict", null);
+                return;
+            }
             if (job.guest()) {
                 finish(job, "guest", null);
                 return;

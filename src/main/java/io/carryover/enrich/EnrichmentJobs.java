@@ -62,13 +62,32 @@ class EnrichmentJobs {
         return claimed;
     }
 
-    /** Stores what correlation found on the archived conversation. */
+    /**
+     * Stores what correlation found on the archived conversation, unless another customer's archived conversation
+     * already carries that Genesys conversation (see {@link #heldByAnotherCustomer}).
+     */
     void correlated(EnrichmentJob job, String genesysConversationId, String participantId) throws SQLException {
         update("""
-                update conversation set genesys_conversation_id = ?, genesys_participant_id = ?
-                where id = ? and exists (select 1 from enrichment_job where conversation_id = ? and locked_until = ?)""",
+                update conversation c set genesys_conversation_id = ?, genesys_participant_id = ?
+                where id = ? and exists (select 1 from enrichment_job where conversation_id = ? and locked_until = ?)
+                  and not exists (select 1 from conversation other where other.genesys_conversation_id = ?
+                                  and other.customer_id <> c.customer_id)""",
                 genesysConversationId, participantId, job.conversationId(), job.conversationId(),
-                ts(job.leasedUntil()));
+                ts(job.leasedUntil()), genesysConversationId);
+    }
+
+    /** Whether an archived conversation of a different customer is already correlated to this Genesys one. */
+    boolean heldByAnotherCustomer(EnrichmentJob job, String genesysConversationId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select exists (select 1 from conversation
+                               where genesys_conversation_id = ? and customer_id <> ? and id <> ?)""")) {
+            ps.setString(1, genesysConversationId);
+            ps.setObject(2, job.customerId());
+            ps.setObject(3, job.conversationId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     void reschedule(EnrichmentJob job, Duration delay, String reason) throws SQLException {

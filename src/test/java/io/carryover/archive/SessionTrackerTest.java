@@ -89,16 +89,51 @@ class SessionTrackerTest {
     }
 
     @Test
-    void verifiedAuthenticatedSessionBelongsToTheIdentityAndClaimsGuestHistory() {
+    void verifiedAuthenticatedSessionBelongsToTheIdentity() {
         SessionTracker tracker = tracker(new Identity.Verified(ALICE));
         tracker.fromClient(configure("configureAuthenticatedSession", false));
         tracker.fromUpstream(sessionResponse(true, false), Instant.now());
         tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
 
         assertEquals(ALICE, assertInstanceOf(ArchiveRecord.SessionSeen.class, out.get(0)).customer());
+        assertEquals(ALICE, assertInstanceOf(ArchiveRecord.ConversationOpened.class, out.get(1)).customer());
+        assertTrue(out.stream().noneMatch(ArchiveRecord.GuestLinked.class::isInstance),
+                "a new session continues no guest conversation");
+    }
+
+    @Test
+    void signingInOnAContinuedSessionLinksTheGuestThreadOfTheSameToken() {
+        SessionTracker tracker = tracker(new Identity.Verified(ALICE));
+        tracker.fromClient(configure("configureAuthenticatedSession", false));
+        tracker.fromUpstream(sessionResponse(false, false), Instant.now());
+
+        var seen = assertInstanceOf(ArchiveRecord.SessionSeen.class, out.get(0));
         var linked = assertInstanceOf(ArchiveRecord.GuestLinked.class, out.get(1));
-        assertEquals(TokenHash.of("token-1"), linked.tokenHash());
-        assertEquals(ALICE, assertInstanceOf(ArchiveRecord.ConversationOpened.class, out.get(2)).customer());
+        CustomerKey guest = CustomerKey.guest(TokenHash.of("token-1"));
+        assertEquals(guest, linked.guest());
+        assertEquals(SessionTracker.sessionId("dep-1", TokenHash.of("token-1"), guest), linked.guestSessionId());
+        assertEquals(seen.sessionId(), linked.sessionId());
+        assertEquals(ALICE, linked.customer());
+    }
+
+    @Test
+    void customersSharingATokenEachGetTheirOwnThread() {
+        CustomerKey bob = new CustomerKey("https://idp.example", "bob");
+        SessionTracker alices = tracker(new Identity.Verified(ALICE));
+        alices.fromClient(configure("configureAuthenticatedSession", false));
+        alices.fromUpstream(sessionResponse(true, false), Instant.now());
+        SessionTracker bobs = tracker(new Identity.Verified(bob));
+        bobs.fromClient(configure("configureAuthenticatedSession", false));
+        bobs.fromUpstream(sessionResponse(false, false), Instant.now());
+        SessionTracker guests = tracker(Identity.MISSING);
+        guests.fromClient(configure("configureSession", false));
+        guests.fromUpstream(sessionResponse(false, false), Instant.now());
+
+        List<ArchiveRecord.SessionSeen> seen = out.stream().filter(ArchiveRecord.SessionSeen.class::isInstance)
+                .map(ArchiveRecord.SessionSeen.class::cast).toList();
+        assertEquals(List.of(ALICE, bob, CustomerKey.guest(TokenHash.of("token-1"))),
+                seen.stream().map(ArchiveRecord.SessionSeen::customer).toList());
+        assertEquals(3, seen.stream().map(ArchiveRecord.SessionSeen::sessionId).distinct().count());
     }
 
     @Test

@@ -55,6 +55,17 @@ public final class Archive {
                         rs.getString(5), rs.getString(6), instant(rs, 7)));
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
+    public static String text(String sql, Object param) {
+        List<String> values = query(sql, param, rs -> rs.getString(1));
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The outcome of an archived conversation's enrichment job (null while it has none). */
+    public static String enrichmentOutcome(UUID conversationId) {
+        return text("select outcome from enrichment_job where conversation_id = ?", conversationId);
+    }
+
     public static long count(String sql, Object... params) {
         return query(sql, params.length == 0 ? null : params[0], rs -> rs.getLong(1)).get(0);
     }

@@ -81,6 +81,20 @@ public final class Sandbox {
                 .extract().jsonPath().getList("$");
     }
 
+    /** The Platform conversation a guest token is currently in. */
+    public static String conversationOf(String token) {
+        return given().get("/sandbox/api/sessions/{token}", token).then().statusCode(200).extract()
+                .path("conversationId");
+    }
+
+    /** Participant-attribute PATCHes (any outcome) the Platform API received for this conversation since then. */
+    public static List<Map<String, Object>> attributePatches(String conversationId, long since) {
+        return platformRequests(since).stream()
+                .filter(r -> "attributes".equals(r.get("endpoint"))
+                        && List.of(String.valueOf(r.get("path")).split("/")).contains(conversationId))
+                .toList();
+    }
+
     /** The conversation as the agent sees it: participants (with attributes) and every message id. */
     public static JsonPath platformConversation(String conversationId) {
         return given().get("/sandbox/api/platform/conversations/{id}", conversationId).then().statusCode(200)
