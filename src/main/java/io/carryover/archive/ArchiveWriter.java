@@ -27,7 +27,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
-import io.carryover.enrich.EnrichmentQueue;
 import io.carryover.identity.CustomerKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,23 +60,23 @@ public class ArchiveWriter {
             return size() > SESSION_CACHE_SIZE;
         }
     };
-    /** Conversations whose correlation job this process already queued (bounded; the table has the final word). */
-    private final Map<UUID, Boolean> correlationQueued = new LinkedHashMap<>(1024, 0.75f, true) {
+    /** Conversations whose first Inbound text this process already reported (bounded; listeners dedupe too). */
+    private final Map<UUID, Boolean> reported = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
             return size() > SESSION_CACHE_SIZE;
         }
     };
-    private final EnrichmentQueue enrichment;
+    private final NewConversationListener listener;
     private volatile boolean running = true;
     private volatile long inFlightSince;
     private volatile boolean databaseUp = true;
     private Thread thread;
 
     ArchiveWriter(ArchiveConfig config, AgroalDataSource dataSource, ArchiveMetrics metrics, MeterRegistry registry,
-            EnrichmentQueue enrichment) {
+            NewConversationListener listener) {
         this.config = config;
-        this.enrichment = enrichment;
+        this.listener = listener;
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.buffer = new ArrayBlockingQueue<>(config.bufferCapacity());
@@ -232,9 +231,9 @@ public class ArchiveWriter {
                 tx.flushMessages();
                 connection.commit();
                 currentBySession.putAll(tx.currentChanges);
-                if (!tx.correlationsQueued.isEmpty()) {
-                    tx.correlationsQueued.forEach(id -> correlationQueued.put(id, Boolean.TRUE));
-                    enrichment.jobsQueued();
+                if (!tx.newlyReported.isEmpty()) {
+                    tx.newlyReported.forEach(id -> reported.put(id, Boolean.TRUE));
+                    listener.committed();
                 }
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -246,7 +245,7 @@ public class ArchiveWriter {
     private final class Transaction {
         private final Connection connection;
         private final Map<UUID, Current> currentChanges = new HashMap<>();
-        private final Set<UUID> correlationsQueued = new HashSet<>();
+        private final Set<UUID> newlyReported = new HashSet<>();
         private final MessageColumns messages = new MessageColumns();
 
         Transaction(Connection connection) {
@@ -339,23 +338,17 @@ public class ArchiveWriter {
                 openConversation(conversationId, m.sessionId(), m.deploymentId(), m.customer(), at);
             }
             messages.add(conversationId, m.message());
-            queueCorrelation(conversationId, m.message());
+            reportFirstInboundText(conversationId, m.message());
         }
 
         /** The first Inbound text of a conversation carries the Genesys message id that leads to its conversation. */
-        private void queueCorrelation(UUID conversationId, ArchivedMessage message) throws SQLException {
-            if (!enrichment.enabled() || message.genesysMessageId() == null || !"Inbound".equals(message.direction())
-                    || !"Text".equals(message.messageType()) || correlationQueued.containsKey(conversationId)
-                    || !correlationsQueued.add(conversationId)) {
+        private void reportFirstInboundText(UUID conversationId, ArchivedMessage message) throws SQLException {
+            if (message.genesysMessageId() == null || !"Inbound".equals(message.direction())
+                    || !"Text".equals(message.messageType()) || reported.containsKey(conversationId)
+                    || !newlyReported.add(conversationId)) {
                 return;
             }
-            Instant now = Instant.now();
-            update("""
-                    insert into enrichment_job (conversation_id, first_message_id, first_echo_at, state, next_attempt_at,
-                                                deadline_at, created_at)
-                    values (?, ?, ?, 'PENDING', ?, ?, ?) on conflict do nothing""",
-                    conversationId, message.genesysMessageId(), ts(message.receivedAt()), ts(now),
-                    ts(now.plus(enrichment.deadline())), ts(now));
+            listener.firstInboundText(connection, conversationId, message.genesysMessageId(), message.receivedAt());
         }
 
         private void conversationEnded(ArchiveRecord.ConversationEnded e) throws SQLException {

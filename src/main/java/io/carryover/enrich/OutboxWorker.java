@@ -21,13 +21,13 @@ class OutboxWorker {
     private static final int CLAIM_BATCH = 5;
 
     private final EnrichConfig config;
-    private final EnrichmentQueue queue;
+    private final EnrichmentOutbox queue;
     private final EnrichmentJobs jobs;
     private final Enricher enricher;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    OutboxWorker(EnrichConfig config, EnrichmentQueue queue, EnrichmentJobs jobs, Enricher enricher) {
+    OutboxWorker(EnrichConfig config, EnrichmentOutbox queue, EnrichmentJobs jobs, Enricher enricher) {
         this.config = config;
         this.queue = queue;
         this.jobs = jobs;

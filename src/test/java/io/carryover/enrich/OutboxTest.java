@@ -43,7 +43,7 @@ class OutboxTest {
     @Inject
     EnrichConfig config;
     @Inject
-    EnrichmentQueue queue;
+    EnrichmentOutbox queue;
     @Inject
     EnrichmentJobs jobs;
     @Inject
