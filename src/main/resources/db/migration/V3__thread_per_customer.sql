@@ -33,10 +33,10 @@ on conflict (id) do nothing;
 update conversation c set session_id = t.new_session_id
 from thread_of_conversation t where t.conversation_id = c.id;
 
--- A session's current conversation must be one of its own customer's.
-update guest_session s set current_conversation_id = null
-where current_conversation_id is not null
-  and not exists (select 1 from conversation c where c.id = s.current_conversation_id and c.session_id = s.id);
+-- A thread's current conversation is its own newest active one.
+update guest_session s set current_conversation_id = (
+    select c.id from conversation c where c.session_id = s.id and c.state = 'ACTIVE'
+    order by c.started_at desc limit 1);
 
 alter table conversation add constraint conversation_session_id_fkey
     foreign key (session_id) references guest_session (id);

@@ -59,6 +59,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                 env("CARRYOVER_TEST_DB_PASSWORD", ""));
     }
 
+    /** JDBC URL and user of {@link #directConnection()}, e.g. for a Flyway run on a schema of its own. */
+    public static String directUrl() {
+        return System.getProperty(DIRECT_URL);
+    }
+
+    public static String directUser() {
+        return System.getProperty(DIRECT_USER);
+    }
+
     private String startEmbedded() {
         try {
             embedded = EmbeddedPostgres.builder().start();
