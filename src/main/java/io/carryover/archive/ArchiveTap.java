@@ -8,13 +8,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import io.carryover.identity.Identity;
 import io.carryover.relay.FrameTap;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Takes the relay's frame copies off the event loop. Each connection is pinned to one single-threaded partition, so
@@ -22,6 +21,8 @@ import io.quarkus.runtime.ShutdownEvent;
  */
 @ApplicationScoped
 public class ArchiveTap implements FrameTap {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveTap.class);
 
     private final ExecutorService[] partitions;
     private final AtomicLong connections = new AtomicLong();
@@ -77,14 +78,16 @@ public class ArchiveTap implements FrameTap {
         }
     }
 
-    /** Lets queued frames reach the writer before it drains on shutdown. */
-    void stop(@Observes @Priority(10) ShutdownEvent event) {
+    /** Parses the frames already queued, until {@code deadline} ({@link System#nanoTime()}); later ones are dropped. */
+    void stop(long deadline) {
         for (ExecutorService partition : partitions) {
             partition.shutdown();
         }
         for (ExecutorService partition : partitions) {
             try {
-                partition.awaitTermination(5, TimeUnit.SECONDS);
+                if (!partition.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.errorf("shutdown: %d frame copies not archived in time", partition.shutdownNow().size());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -20,7 +20,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -29,7 +28,6 @@ import org.jboss.logging.Logger;
 import io.agroal.api.AgroalDataSource;
 import io.carryover.identity.CustomerKey;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -42,6 +40,7 @@ public class ArchiveWriter {
 
     private static final Logger LOG = Logger.getLogger(ArchiveWriter.class);
     private static final int SESSION_CACHE_SIZE = 100_000;
+    private static final long IN_FLIGHT_GRACE_MILLIS = 1000;
 
     private record Pending(ArchiveRecord record, long enqueuedAt) {
     }
@@ -68,7 +67,8 @@ public class ArchiveWriter {
         }
     };
     private final NewConversationListener listener;
-    private volatile boolean running = true;
+    /** {@link System#nanoTime()} by which a shutdown drain gives up; {@link Long#MAX_VALUE} while running. */
+    private volatile long stopDeadline = Long.MAX_VALUE;
     private volatile long inFlightSince;
     private volatile boolean databaseUp = true;
     private Thread thread;
@@ -122,11 +122,20 @@ public class ArchiveWriter {
         return thread != null && thread.isAlive();
     }
 
-    void stop(@Observes @Priority(20) ShutdownEvent event) {
-        running = false;
+    /**
+     * Writes what is buffered until {@code deadline} ({@link System#nanoTime()}) and returns once the writer thread
+     * has ended, so nothing is written after the archive's shutdown step. Records still buffered are logged as lost.
+     */
+    void stop(long deadline) {
+        stopDeadline = deadline;
         if (thread != null) {
             try {
-                thread.join(config.drainTimeout().toMillis() + 1000);
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (thread.isAlive()) {
+                    // Stuck waiting for PostgreSQL (e.g. for a pooled connection): stop waiting.
+                    thread.interrupt();
+                    thread.join(IN_FLIGHT_GRACE_MILLIS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -137,14 +146,14 @@ public class ArchiveWriter {
         }
     }
 
+    private boolean stopping() {
+        return stopDeadline != Long.MAX_VALUE;
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>(config.batchSize());
-        long stopDeadline = Long.MAX_VALUE;
         while (true) {
-            if (!running && stopDeadline == Long.MAX_VALUE) {
-                stopDeadline = System.nanoTime() + config.drainTimeout().toNanos();
-            }
-            if (!running && (buffer.isEmpty() || System.nanoTime() > stopDeadline)) {
+            if (stopping() && (buffer.isEmpty() || System.nanoTime() > stopDeadline)) {
                 return;
             }
             try {
@@ -155,7 +164,7 @@ public class ArchiveWriter {
                 batch.add(first);
                 buffer.drainTo(batch, config.batchSize() - 1);
                 inFlightSince = first.enqueuedAt();
-                writeUntilStored(batch, stopDeadline);
+                writeUntilStored(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -169,7 +178,7 @@ public class ArchiveWriter {
         }
     }
 
-    private void writeUntilStored(List<Pending> batch, long stopDeadline) throws InterruptedException {
+    private void writeUntilStored(List<Pending> batch) throws InterruptedException {
         long backoffMillis = 100;
         while (true) {
             try {
@@ -189,11 +198,12 @@ public class ArchiveWriter {
                     LOG.warnf("archive: PostgreSQL unreachable (%s); buffering, relay unaffected", e.getSQLState());
                     databaseUp = false;
                 }
-                if (System.nanoTime() > stopDeadline) {
+                long untilDeadline = (stopDeadline - System.nanoTime()) / 1_000_000;
+                if (untilDeadline <= 0) {
                     LOG.errorf("shutdown: %d archive records could not be written", batch.size());
                     return;
                 }
-                Thread.sleep(backoffMillis);
+                Thread.sleep(Math.min(backoffMillis, untilDeadline));
                 backoffMillis = Math.min(backoffMillis * 2, config.maxRetryBackoff().toMillis());
             }
         }
