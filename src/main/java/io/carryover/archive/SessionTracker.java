@@ -47,15 +47,8 @@ final class SessionTracker {
         this.clock = clock;
     }
 
+    /** Only configure requests matter here: content is archived from the server's echo. */
     void fromClient(String frame) {
-        if (!frame.contains("configure")) {
-            // Only configure requests matter here (content is archived from the server's echo), so other frames
-            // get a shape check instead of a parse.
-            if (!looksLikeJsonObject(frame)) {
-                metrics.unparsable("client");
-            }
-            return;
-        }
         try {
             if (GuestProtocol.parseClient(frame) instanceof ClientRequest.Configure configure) {
                 requested = configure;
@@ -162,11 +155,6 @@ final class SessionTracker {
                     ConversationState.CLOSED, receivedAt));
             conversationId = null;
         }
-    }
-
-    private static boolean looksLikeJsonObject(String frame) {
-        String trimmed = frame.strip();
-        return trimmed.startsWith("{") && trimmed.endsWith("}");
     }
 
     /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */

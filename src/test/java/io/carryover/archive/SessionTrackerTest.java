@@ -164,6 +164,19 @@ class SessionTrackerTest {
     }
 
     @Test
+    void aConfigureIsRecognisedByItsParsedActionWhateverItsSpelling() {
+        SessionTracker tracker = tracker(Identity.MISSING);
+        // JSON escapes spell the same action Genesys acts on.
+        tracker.fromClient("{\"action\":\"\\u0063onfigureSession\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\"}");
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+
+        var seen = assertInstanceOf(ArchiveRecord.SessionSeen.class, out.get(0));
+        assertEquals(TokenHash.of("token-1"), seen.tokenHash());
+        assertInstanceOf(ArchiveRecord.MessageSeen.class, out.get(2));
+    }
+
+    @Test
     void unparsableFramesAreCountedAndSkipped() {
         SessionTracker tracker = tracker(Identity.MISSING);
         tracker.fromClient("{oops");
