@@ -2,11 +2,13 @@ package io.carryover.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -98,7 +100,7 @@ class ThreadMigrationTest {
 
     private static UUID oldSessionId(String tokenHash) {
         return UUID.nameUUIDFromBytes(("session\n" + DEPLOYMENT + "\n" + tokenHash)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static void conversation(Connection c, UUID id, CustomerKey customer, UUID session, String state,
@@ -108,7 +110,7 @@ class ThreadMigrationTest {
     }
 
     private static String row(Object... values) {
-        return java.util.Arrays.toString(values);
+        return Arrays.toString(values);
     }
 
     private static List<String> rows(Connection c, String sql) throws Exception {
