@@ -21,7 +21,7 @@ class EnrichMetrics {
                 .register(registry);
     }
 
-    /** patched, unchanged, no-history, guest, conflict, deadline, rejected, lost-lease. */
+    /** patched, unchanged, no-history, guest, conflict, no-platform, deadline, rejected, lost-lease. */
     void outcome(String outcome) {
         registry.counter("carryover.enrich.outcomes", "outcome", outcome).increment();
     }

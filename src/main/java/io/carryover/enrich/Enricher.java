@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.carryover.platform.PlatformClient;
 import io.carryover.platform.PlatformException;
 import io.carryover.platform.PlatformTypes;
+import io.carryover.platform.RegionClient;
 
 /**
  * Works one outbox job: correlate the archived conversation with Genesys (inbound echo id → message details →
@@ -39,6 +40,12 @@ class Enricher {
     }
 
     void process(EnrichmentJob job) throws SQLException {
+        RegionClient platform = this.platform.forDeployment(job.deploymentId()).orElse(null);
+        if (platform == null) {
+            // The deployment's region has no OAuth client: nothing to correlate with, now or later.
+            finish(job, "no-platform", null);
+            return;
+        }
         if (Instant.now().isAfter(job.deadlineAt())) {
             LOG.warnf("enrichment of conversation %s failed: deadline passed after %d attempts",
                     job.conversationId(), job.attempts() - 1);
@@ -93,7 +100,7 @@ class Enricher {
             retry(job, e.retryAfter(), "throttled");
         } catch (PlatformException.Unavailable e) {
             retry(job, backoff(job.attempts()), "unavailable");
-        } catch (PlatformException.Rejected | PlatformException.NotConfigured e) {
+        } catch (PlatformException.Rejected e) {
             LOG.errorf("enrichment of conversation %s failed: %s", job.conversationId(), e.getMessage());
             jobs.failed(job, "rejected", e.getMessage());
             metrics.outcome("rejected");

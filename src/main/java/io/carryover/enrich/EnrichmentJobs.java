@@ -47,7 +47,7 @@ class EnrichmentJobs {
                         and u.id = c.customer_id
                      returning j.conversation_id, j.first_message_id, j.first_echo_at, j.attempts, j.deadline_at,
                                j.locked_until, j.patched_hash, c.customer_id, u.issuer, c.genesys_conversation_id,
-                               c.genesys_participant_id, c.started_at""")) {
+                               c.genesys_participant_id, c.started_at, c.deployment_id""")) {
             ps.setInt(1, limit);
             ps.setDouble(2, lease.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
@@ -55,7 +55,7 @@ class EnrichmentJobs {
                     claimed.add(new EnrichmentJob(rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3),
                             rs.getInt(4), instant(rs, 5), instant(rs, 6), rs.getString(7),
                             rs.getObject(8, UUID.class), rs.getString(9), rs.getString(10), rs.getString(11),
-                            instant(rs, 12)));
+                            instant(rs, 12), rs.getString(13)));
                 }
             }
         }

@@ -10,10 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-
-/** {@code https://api.<domain>/api/v2}; wrapped by {@link PlatformClient}. Raw responses: status and headers matter. */
-@RegisterRestClient(configKey = "genesys-api")
+/** {@code https://api.<domain>/api/v2}; one per region, wrapped by {@link RegionClient}. Raw responses: status and headers matter. */
 @Path("/api/v2")
 @Produces(MediaType.APPLICATION_JSON)
 interface GenesysApiRestClient {

@@ -9,10 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-
-/** {@code https://login.<domain>}; wrapped by {@link PlatformClient}, which owns caching and resilience. */
-@RegisterRestClient(configKey = "genesys-login")
+/** {@code https://login.<domain>}; one per region, wrapped by {@link RegionClient}, which owns caching and resilience. */
 interface GenesysLoginRestClient {
 
     @POST

@@ -1,27 +1,39 @@
 package io.carryover.platform;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Genesys Platform API access. Base URLs are the REST clients' ({@code quarkus.rest-client.genesys-api.url},
- * {@code quarkus.rest-client.genesys-login.url}), derived from {@code carryover.platform.domain}.
+ * Genesys Platform API access, per region. A deployment's region is its {@code carryover.relay.deployment-domains}
+ * entry, else {@link #domain()}; each region has its own OAuth client, token, request budget and REST clients.
+ * The default region is configured at the top level, every other one under {@link #regions()}.
  */
 @ConfigMapping(prefix = "carryover.platform")
 public interface PlatformConfig {
 
-    /** Genesys region domain of the Platform API (api.<domain>, login.<domain>); default: the relay's. */
+    /** The default region's domain (api.<domain>, login.<domain>); default: the relay's. */
     String domain();
 
-    /** OAuth client (client-credentials grant); without it Carryover makes no Platform calls. */
+    /** The default region's OAuth client (client-credentials grant); without one its deployments are not correlated. */
     Optional<String> clientId();
 
     Optional<String> clientSecret();
 
-    /** Client-wide request budget, so Carryover never exceeds the org's per-client limit (Genesys default 300). */
+    /** The default region's API base URL (a sandbox, an egress proxy); default {@code https://api.<domain>}. */
+    Optional<URI> apiUrl();
+
+    /** The default region's login base URL; default {@code https://login.<domain>}. */
+    Optional<URI> loginUrl();
+
+    /** Other regions by domain, e.g. {@code carryover.platform.regions."mypurecloud.ie".client-id}. */
+    Map<String, Region> regions();
+
+    /** Requests per access token per rolling minute, so Carryover never exceeds Genesys's limit (default 300). */
     @WithDefault("300")
     int requestsPerMinute();
 
@@ -37,7 +49,32 @@ public interface PlatformConfig {
     @WithDefault("60s")
     Duration tokenRefreshMargin();
 
+    /** Connect timeout of Platform and login requests. */
+    @WithDefault("2s")
+    Duration connectTimeout();
+
+    /** Read timeout of Platform and login requests. */
+    @WithDefault("5s")
+    Duration readTimeout();
+
+    /** A region other than the default one. */
+    interface Region {
+
+        /** OAuth client of this region; without one its deployments are not correlated. */
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Default {@code https://api.<domain>}. */
+        Optional<URI> apiUrl();
+
+        /** Default {@code https://login.<domain>}. */
+        Optional<URI> loginUrl();
+    }
+
+    /** Whether any region has an OAuth client, so that correlation is possible at all. */
     default boolean configured() {
-        return clientId().isPresent() && clientSecret().isPresent();
+        return clientId().isPresent() && clientSecret().isPresent()
+                || regions().values().stream().anyMatch(r -> r.clientId().isPresent() && r.clientSecret().isPresent());
     }
 }

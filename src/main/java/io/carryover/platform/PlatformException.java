@@ -50,11 +50,4 @@ public abstract sealed class PlatformException extends RuntimeException {
             return status;
         }
     }
-
-    /** No client id/secret configured. */
-    public static final class NotConfigured extends PlatformException {
-        public NotConfigured() {
-            super("Platform API credentials are not configured");
-        }
-    }
 }

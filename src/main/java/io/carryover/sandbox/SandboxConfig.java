@@ -1,6 +1,7 @@
 package io.carryover.sandbox;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -58,11 +59,14 @@ public interface SandboxConfig {
         @WithDefault("sandbox-secret")
         String clientSecret();
 
+        /** Further OAuth clients (client id → secret), e.g. one per emulated Genesys region. */
+        Map<String, String> additionalClients();
+
         /** Lifetime of access tokens from the emulated oauth/token (Genesys: 300 s to 48 h per client). */
         @WithDefault("24h")
         Duration tokenLifetime();
 
-        /** API requests per OAuth client per rolling 60 s (token requests not counted); more get 429. */
+        /** API requests per access token per rolling 60 s (token requests not counted); more get 429. */
         @WithDefault("300")
         int requestsPerMinute();
 

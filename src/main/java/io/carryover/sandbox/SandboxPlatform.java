@@ -41,14 +41,15 @@ import io.smallrye.mutiny.Uni;
 /**
  * The emulated Genesys Platform API: OAuth client credentials, message details, message conversations and
  * participant attributes, over the conversations {@link GuestSessions} keeps. On top of the Genesys behaviour
- * it adds what makes a client's resilience testable: a per-client rate limit, scripted faults (status storms,
+ * it adds what makes a client's resilience testable: a per-token rate limit, scripted faults (status storms,
  * latency), a visibility lag for new messages, and a log of every request received. Thread-safe; nothing here
  * blocks, so the HTTP layer may call it on the event loop. Logs never contain tokens, secrets or message text.
  *
  * <p>Request pipeline: the first pending fault that targets the endpoint is consumed (its latency is waited
  * out with a timer, its status if any is the answer); then the bearer token is checked (401), then the
- * client's rate limit (429), then the endpoint itself. Injected faults, 401s and 429s do not count against
- * the rate limit; token requests never do (Genesys limits the login service separately).
+ * token's rate limit (429), then the endpoint itself. Like Genesys (PROTOCOL.md 5.5), the limit is counted per
+ * access token, so every token issued starts with a window of its own. Injected faults, 401s and 429s do not
+ * count against the rate limit; token requests never do (Genesys limits the login service separately).
  */
 @ApplicationScoped
 public class SandboxPlatform {
@@ -101,7 +102,8 @@ public class SandboxPlatform {
     private static final Logger LOG = Logger.getLogger(SandboxPlatform.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Issued(String clientId, long expiresAtMillis) {
+    /** An access token's client, expiry and rate-limit window (accepted API request times, ms; its own lock). */
+    private record Issued(String clientId, long expiresAtMillis, Deque<Long> window) {
     }
 
     /** Mutable only under the faults lock. */
@@ -146,8 +148,6 @@ public class SandboxPlatform {
 
     private volatile Settings settings;
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
-    /** Accepted API request times (ms) per client inside the rolling window; each deque is its own lock. */
-    private final Map<String, Deque<Long>> windows = new ConcurrentHashMap<>();
     private final List<Fault> faults = new ArrayList<>();
     private final Deque<LoggedRequest> requestLog = new ArrayDeque<>();
 
@@ -178,8 +178,9 @@ public class SandboxPlatform {
                 } else if (call.endpoint() == Endpoint.TOKEN) {
                     response = work.apply(null);
                 } else {
-                    clientId[0] = authenticate(call.authorization());
-                    admit(clientId[0]);
+                    Issued issued = authenticate(call.authorization());
+                    clientId[0] = issued.clientId();
+                    admit(issued.window());
                     response = work.apply(clientId[0]);
                 }
             } catch (PlatformError e) {
@@ -195,7 +196,7 @@ public class SandboxPlatform {
         });
     }
 
-    private String authenticate(String authorization) {
+    private Issued authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.substring(7).isBlank()) {
             throw new PlatformError(error(401, "bad.credentials",
@@ -205,13 +206,12 @@ public class SandboxPlatform {
         if (issued == null || issued.expiresAtMillis() <= System.currentTimeMillis()) {
             throw new PlatformError(error(401, "bad.credentials", "Invalid login credentials."));
         }
-        return issued.clientId();
+        return issued;
     }
 
-    /** Rolling-window limit per client; rejected requests are not counted, so honouring Retry-After works. */
-    private void admit(String clientId) {
+    /** Rolling-window limit per token; rejected requests are not counted, so honouring Retry-After works. */
+    private void admit(Deque<Long> window) {
         int limit = settings.requestsPerMinute();
-        Deque<Long> window = windows.computeIfAbsent(clientId, id -> new ArrayDeque<>());
         long retryAfterMs;
         synchronized (window) {
             long now = System.currentTimeMillis();
@@ -285,7 +285,7 @@ public class SandboxPlatform {
                     Comparator.comparingLong(Issued::expiresAtMillis)))
                     .ifPresent(oldest -> tokens.remove(oldest.getKey()));
         }
-        tokens.put(token, new Issued(clientId, now + lifetime * 1000));
+        tokens.put(token, new Issued(clientId, now + lifetime * 1000, new ArrayDeque<>()));
         ObjectNode answer = mapper.createObjectNode().put("access_token", token).put("token_type", "bearer")
                 .put("expires_in", lifetime);
         return Response.ok(answer).type(MediaType.APPLICATION_JSON).build();
@@ -388,7 +388,7 @@ public class SandboxPlatform {
         }
         settings = new Settings(lag, perMinute, lifetime);
         if (change.requestsPerMinute() != null) {
-            windows.clear();
+            clearWindows();
         }
         return settings;
     }
@@ -396,8 +396,16 @@ public class SandboxPlatform {
     /** Back to the configured defaults, with empty rate-limit windows. Issued tokens stay valid. */
     public synchronized Settings resetSettings() {
         settings = defaults();
-        windows.clear();
+        clearWindows();
         return settings;
+    }
+
+    private void clearWindows() {
+        for (Issued issued : tokens.values()) {
+            synchronized (issued.window()) {
+                issued.window().clear();
+            }
+        }
     }
 
     public List<FaultView> addFault(FaultRequest request) {
@@ -571,7 +579,7 @@ public class SandboxPlatform {
         return null;
     }
 
-    /** The client id if the Basic credentials match the configured client, else null. */
+    /** The client id if the Basic credentials match a configured client, else null. */
     private String basicClient(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
@@ -589,11 +597,9 @@ public class SandboxPlatform {
         }
         String id = decoded.substring(0, colon);
         String secret = decoded.substring(colon + 1);
-        boolean ok = MessageDigest.isEqual(id.getBytes(StandardCharsets.UTF_8),
-                config.clientId().getBytes(StandardCharsets.UTF_8))
-                & MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
-                        config.clientSecret().getBytes(StandardCharsets.UTF_8));
-        return ok ? id : null;
+        String expected = id.equals(config.clientId()) ? config.clientSecret() : config.additionalClients().get(id);
+        return expected != null && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8)) ? id : null;
     }
 
     private static String formValue(String body, String name) {

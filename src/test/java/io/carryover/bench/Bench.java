@@ -210,8 +210,8 @@ public final class Bench {
                 "-Dcarryover.identity.issuers.sandbox.jwks-url=" + sandboxUrl + "/sandbox/oidc/jwks",
                 "-Dcarryover.identity.issuers.sandbox.audience=carryover",
                 "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
-                "-Dquarkus.rest-client.genesys-api.url=" + sandboxUrl + "/sandbox/platform",
-                "-Dquarkus.rest-client.genesys-login.url=" + sandboxUrl + "/sandbox/platform/login",
+                "-Dcarryover.platform.api-url=" + sandboxUrl + "/sandbox/platform",
+                "-Dcarryover.platform.login-url=" + sandboxUrl + "/sandbox/platform/login",
                 "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"))) {
             line("## Enrichment: " + customers + " returning customers (sandbox Platform latency 0)");
             line("");

@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 
 import io.carryover.testing.Guest;
 import io.carryover.testing.Metrics;
@@ -22,26 +26,24 @@ import io.carryover.testing.Sandbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The Platform client against the sandbox's emulated Platform API: tokens, budget, retries and error mapping. */
+/** A region's Platform client against the sandbox's emulated Platform API: tokens, budget, retries, error mapping. */
 @QuarkusTest
 class PlatformClientTest {
 
     @Inject
-    PlatformClient platform;
+    PlatformClient platforms;
     @Inject
-    @RestClient
-    GenesysLoginRestClient login;
-    @Inject
-    @RestClient
-    GenesysApiRestClient api;
+    PlatformConfig config;
     @Inject
     MeterRegistry meters;
 
+    private RegionClient platform;
     private String messageId;
     private long since;
 
     @BeforeEach
     void aGuestMessage() throws Exception {
+        platform = platforms.forDeployment(Guest.DEPLOYMENT).orElseThrow();
         try (Guest guest = Guest.direct(Guest.newToken())) {
             guest.configure(false);
             messageId = guest.say("A message to look up").path("id").asText();
@@ -109,8 +111,8 @@ class PlatformClientTest {
     }
 
     @Test
-    void theClientWideBudgetStopsCallsBeforeGenesysWould() {
-        PlatformClient tight = new PlatformClient(budgetOf(3), login, api, meters);
+    void theTokensBudgetStopsCallsBeforeGenesysWould() {
+        RegionClient tight = withBudget(3);
         for (int i = 0; i < 3; i++) {
             tight.conversationIdOfMessage(messageId);
         }
@@ -119,13 +121,79 @@ class PlatformClientTest {
         assertEquals(3, count("details"), "the fourth call never left Carryover");
     }
 
+    /** The same small limit on both sides: hammering from several threads never earns a 429 from Genesys. */
+    @Test
+    void aBudgetAsSmallAsGenesysLimitNeverEarnsA429() throws Exception {
+        Sandbox.platformSettings(Map.of("requestsPerMinute", 5));
+        RegionClient tight = withBudget(5);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        List<Future<String>> calls = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                calls.add(threads.submit(() -> {
+                    try {
+                        tight.conversationIdOfMessage(messageId);
+                        return "sent";
+                    } catch (PlatformException.Throttled e) {
+                        return e.getMessage().contains("request budget") ? "budget" : "genesys";
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> call : calls) {
+                outcomes.add(call.get());
+            }
+            assertEquals(5, outcomes.stream().filter("sent"::equals).count(), outcomes.toString());
+            assertEquals(35, outcomes.stream().filter("budget"::equals).count(), outcomes.toString());
+        } finally {
+            threads.shutdownNow();
+        }
+        List<Map<String, Object>> received = Sandbox.platformRequests(since).stream()
+                .filter(r -> "details".equals(r.get("endpoint"))).toList();
+        assertEquals(5, received.size(), "only the budget's requests left Carryover: " + received);
+        assertTrue(received.stream().noneMatch(r -> Integer.valueOf(429).equals(r.get("status"))), received.toString());
+    }
+
+    @Test
+    void rejectedAttemptsDoNotExtendTheWait() throws Exception {
+        Sandbox.platformSettings(Map.of("requestsPerMinute", 3));
+        RegionClient tight = withBudget(3);
+        for (int i = 0; i < 3; i++) {
+            tight.conversationIdOfMessage(messageId);
+        }
+        Duration first = assertThrows(PlatformException.Throttled.class,
+                () -> tight.conversationIdOfMessage(messageId)).retryAfter();
+        assertTrue(first.compareTo(Duration.ofSeconds(60)) <= 0, "at most a minute: " + first);
+        Thread.sleep(1500);
+        for (int i = 0; i < 20; i++) {
+            assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId));
+        }
+        Duration later = assertThrows(PlatformException.Throttled.class,
+                () -> tight.conversationIdOfMessage(messageId)).retryAfter();
+        assertTrue(later.compareTo(first.minusSeconds(1)) < 0, "the wait shrinks: first " + first + ", later " + later);
+        assertEquals(3, count("details"), "rejected attempts never left Carryover");
+    }
+
+    /** Genesys counts per token, so a renewed token (here after a 401) starts with a budget of its own. */
+    @Test
+    void aRenewedTokenStartsWithAFreshBudget() {
+        RegionClient tight = withBudget(2);
+        tight.conversationIdOfMessage(messageId);
+        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
+        tight.conversationIdOfMessage(messageId); // the 401 spends the old token's second slot
+        tight.conversationIdOfMessage(messageId);
+        assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId));
+        assertEquals(4, count("details"));
+    }
+
     @Test
     void everyCallIsTimedByEndpointAndStatus() {
+        String region = "region=\"" + config.domain() + "\"";
         double before = Metrics.value("carryover_platform_requests_seconds_count",
-                "endpoint=\"message-details\"", "status=\"200\"");
+                "endpoint=\"message-details\"", region, "status=\"200\"");
         platform.conversationIdOfMessage(messageId);
         assertEquals(before + 1, Metrics.value("carryover_platform_requests_seconds_count",
-                "endpoint=\"message-details\"", "status=\"200\""));
+                "endpoint=\"message-details\"", region, "status=\"200\""));
     }
 
     /** Requests to an endpoint since the test began; details only for this test's message. */
@@ -135,36 +203,13 @@ class PlatformClientTest {
                 .count();
     }
 
-    private static PlatformConfig budgetOf(int perMinute) {
-        return new PlatformConfig() {
-            public String domain() {
-                return "sandbox";
-            }
-
-            public Optional<String> clientId() {
-                return Optional.of(Sandbox.PLATFORM_CLIENT_ID);
-            }
-
-            public Optional<String> clientSecret() {
-                return Optional.of(Sandbox.PLATFORM_CLIENT_SECRET);
-            }
-
-            public int requestsPerMinute() {
-                return perMinute;
-            }
-
-            public Duration maxRetryAfter() {
-                return Duration.ofSeconds(60);
-            }
-
-            public int retries() {
-                return 3;
-            }
-
-            public Duration tokenRefreshMargin() {
-                return Duration.ofSeconds(60);
-            }
-        };
+    /** A client of the sandbox's default client with its own, smaller request budget. */
+    private RegionClient withBudget(int perMinute) {
+        PlatformConfig small = (PlatformConfig) Proxy.newProxyInstance(PlatformConfig.class.getClassLoader(),
+                new Class<?>[] { PlatformConfig.class }, (proxy, method, args) ->
+                        method.getName().equals("requestsPerMinute") ? perMinute : method.invoke(config, args));
+        return new RegionClient(new PlatformClient.Region("sandbox", Sandbox.PLATFORM_CLIENT_ID,
+                Sandbox.PLATFORM_CLIENT_SECRET, URI.create(Sandbox.PLATFORM_API), URI.create(Sandbox.PLATFORM_LOGIN)),
+                small, meters);
     }
-
 }

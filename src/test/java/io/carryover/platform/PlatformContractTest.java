@@ -114,8 +114,8 @@ class PlatformContractTest {
             long since = System.currentTimeMillis();
 
             Map<String, String> attributes = Map.of("carryover.history", "3 messages", "carryover.customer", "c-42");
-            platform.patchParticipantAttributes(session.getString("conversationId"),
-                    session.getString("customerParticipantId"), attributes);
+            platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().patchParticipantAttributes(
+                    session.getString("conversationId"), session.getString("customerParticipantId"), attributes);
 
             Map<String, Object> patch = Sandbox.platformRequests(since).stream()
                     .filter(r -> "attributes".equals(r.get("endpoint"))).findFirst()
@@ -148,10 +148,10 @@ class PlatformContractTest {
             guest.configure(false);
             String messageId = guest.say("token please").path("id").asText();
             long since = System.currentTimeMillis();
-            // One 401 makes PlatformClient drop its cached token and fetch a fresh one before the retry.
+            // One 401 makes the region's client drop its cached token and fetch a fresh one before the retry.
             Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
             assertEquals(session(guest.token()).getString("conversationId"),
-                    platform.conversationIdOfMessage(messageId));
+                    platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().conversationIdOfMessage(messageId));
 
             List<Map<String, Object>> tokens = Sandbox.platformRequests(since).stream()
                     .filter(r -> "token".equals(r.get("endpoint"))).toList();

@@ -318,14 +318,37 @@ class SandboxPlatformTest {
         int retryAfter = Integer.parseInt(limited.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
 
-        // Token requests are not counted, and a new token of the same client shares the limit.
-        String another = Sandbox.platformToken();
-        api(another).get(DETAILS, "no-such-message").then().statusCode(429);
-
         // Back to the configured limit: the window is emptied.
         given().delete("/sandbox/api/platform/settings").then().statusCode(200)
                 .body("requestsPerMinute", greaterThan(5));
         api(bearer).get(DETAILS, "no-such-message").then().statusCode(404);
+    }
+
+    /** Genesys counts the limit per client-credentials token (PROTOCOL.md 5.5), so each token has its own window. */
+    @Test
+    void eachTokenOfTheSameClientHasItsOwnLimit() throws Exception {
+        long since = System.currentTimeMillis();
+        Sandbox.platformSettings(Map.of("requestsPerMinute", 3));
+        String first = Sandbox.platformToken();
+        String second = Sandbox.platformToken();
+        for (int i = 0; i < 3; i++) {
+            api(first).get(DETAILS, "no-such-message").then().statusCode(404);
+        }
+        api(first).get(DETAILS, "no-such-message").then().statusCode(429).header("Retry-After", notNullValue());
+        // Token requests are not counted, and the other token of the same client still has its full limit.
+        for (int i = 0; i < 3; i++) {
+            api(second).get(DETAILS, "no-such-message").then().statusCode(404);
+        }
+        Response limited = api(second).get(CONVERSATION, "no-such-conversation");
+        limited.then().statusCode(429).body("code", equalTo("too.many.requests"));
+        int retryAfter = Integer.parseInt(limited.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        // A token issued after both are spent starts with a window of its own.
+        api(Sandbox.platformToken()).get(DETAILS, "no-such-message").then().statusCode(404);
+
+        List<Map<String, Object>> log = Sandbox.platformRequests(since);
+        assertEquals(2, log.stream().filter(r -> Integer.valueOf(429).equals(r.get("status"))).count(),
+                "one 429 per spent token: " + log);
     }
 
     // ---- faults
