@@ -140,11 +140,11 @@ class OutboxTest {
     void firstAttemptsAreClaimedAheadOfRetriesNewestFirst() throws Exception {
         Instant now = Instant.now();
         // Due in the opposite order, so a claim by due time would return them the other way round.
-        Backlog.Job olderRetry = Backlog.hopeless(now.minusSeconds(50), 2, now.minusSeconds(1));
-        Backlog.Job newerRetry = Backlog.hopeless(now.minusSeconds(40), 1, now.minusSeconds(2));
+        Backlog.Job olderRetry = Backlog.hopeless(now.minusSeconds(50), 2, now.minusSeconds(5));
+        Backlog.Job newerRetry = Backlog.hopeless(now.minusSeconds(40), 1, now.minusSeconds(4));
         Backlog.Job olderFirst = Backlog.hopeless(now.minusSeconds(30), 0, now.minusSeconds(3));
-        Backlog.Job newerFirst = Backlog.hopeless(now.minusSeconds(20), 0, now.minusSeconds(4));
-        Backlog.Job newestFirst = Backlog.hopeless(now.minusSeconds(10), 0, now.minusSeconds(5));
+        Backlog.Job newerFirst = Backlog.hopeless(now.minusSeconds(20), 0, now.minusSeconds(2));
+        Backlog.Job newestFirst = Backlog.hopeless(now.minusSeconds(10), 0, now.minusSeconds(1));
         List<UUID> expected = List.of(newestFirst.conversationId(), newerFirst.conversationId(),
                 olderFirst.conversationId(), newerRetry.conversationId(), olderRetry.conversationId());
 
