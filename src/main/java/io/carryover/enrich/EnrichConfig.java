@@ -26,6 +26,17 @@ public interface EnrichConfig {
     @WithDefault("10m")
     Duration deadline();
 
+    /**
+     * How long a Platform 404 (the first message's details, the conversation) is retried before the job is parked:
+     * quick retries in the first 2 s after the echo (details lag it), then each wait three times the time since.
+     */
+    @WithDefault("2m")
+    Duration notFoundCutoff();
+
+    /** While PostgreSQL is unreachable, how often the outbox worker logs that it still is. */
+    @WithDefault("1m")
+    Duration outageSummaryInterval();
+
     /** Outbox worker threads in this instance. */
     @WithDefault("2")
     int workers();

@@ -8,6 +8,11 @@ record EnrichmentJob(UUID conversationId, String firstMessageId, Instant firstEc
         Instant leasedUntil, String patchedHash, UUID customerId, String customerIssuer, String genesysConversationId,
         String genesysParticipantId, Instant startedAt, String deploymentId) {
 
+    EnrichmentJob correlatedTo(String conversationId, String participantId) {
+        return new EnrichmentJob(this.conversationId, firstMessageId, firstEchoAt, attempts, deadlineAt, leasedUntil,
+                patchedHash, customerId, customerIssuer, conversationId, participantId, startedAt, deploymentId);
+    }
+
     boolean guest() {
         return io.carryover.identity.CustomerKey.GUEST_ISSUER.equals(customerIssuer);
     }

@@ -29,6 +29,7 @@ class EnrichmentJobs {
         this.dataSource = dataSource;
     }
 
+    /** Leases up to {@code limit} due jobs: first attempts ahead of retries, newest first, in that order. */
     List<EnrichmentJob> claim(int limit, Duration lease) throws SQLException {
         List<EnrichmentJob> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
@@ -37,17 +38,19 @@ class EnrichmentJobs {
                          select conversation_id from enrichment_job
                          where state = 'PENDING' and next_attempt_at <= now()
                            and (locked_until is null or locked_until < now())
-                         order by next_attempt_at
+                         order by attempts = 0 desc, first_echo_at desc
                          limit ?
-                         for update skip locked)
-                     update enrichment_job j
-                        set locked_until = clock_timestamp() + make_interval(secs => ?), attempts = j.attempts + 1
-                       from due, conversation c, customer u
-                      where j.conversation_id = due.conversation_id and c.id = j.conversation_id
-                        and u.id = c.customer_id
-                     returning j.conversation_id, j.first_message_id, j.first_echo_at, j.attempts, j.deadline_at,
-                               j.locked_until, j.patched_hash, c.customer_id, u.issuer, c.genesys_conversation_id,
-                               c.genesys_participant_id, c.started_at, c.deployment_id""")) {
+                         for update skip locked),
+                     claimed as (
+                         update enrichment_job j
+                            set locked_until = clock_timestamp() + make_interval(secs => ?), attempts = j.attempts + 1
+                           from due, conversation c, customer u
+                          where j.conversation_id = due.conversation_id and c.id = j.conversation_id
+                            and u.id = c.customer_id
+                         returning j.conversation_id, j.first_message_id, j.first_echo_at, j.attempts, j.deadline_at,
+                                   j.locked_until, j.patched_hash, c.customer_id, u.issuer, c.genesys_conversation_id,
+                                   c.genesys_participant_id, c.started_at, c.deployment_id)
+                     select * from claimed order by attempts = 1 desc, first_echo_at desc""")) {
             ps.setInt(1, limit);
             ps.setDouble(2, lease.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
@@ -107,11 +110,55 @@ class EnrichmentJobs {
     }
 
     void failed(EnrichmentJob job, String outcome, String reason) throws SQLException {
+        giveUp(job, "FAILED", outcome, reason);
+    }
+
+    /** Given up until an operator looks: no retry can succeed as things stand. */
+    void parked(EnrichmentJob job, String outcome, String reason) throws SQLException {
+        giveUp(job, "PARKED", outcome, reason);
+    }
+
+    private void giveUp(EnrichmentJob job, String state, String outcome, String reason) throws SQLException {
         update("""
-                update enrichment_job set state = 'FAILED', outcome = ?, last_error = ?,
+                update enrichment_job set state = ?, outcome = ?, last_error = ?,
                        completed_at = clock_timestamp(), locked_until = null
                 where conversation_id = ? and locked_until = ?""",
-                outcome, reason, job.conversationId(), ts(job.leasedUntil()));
+                state, outcome, reason, job.conversationId(), ts(job.leasedUntil()));
+    }
+
+    /**
+     * Gives leased jobs back untried, due at once and in their place in the claim order (the claim's attempt is
+     * undone), so any instance takes them without waiting for the lease. {@code reason} (may be null) is kept as
+     * the last error.
+     */
+    void release(List<EnrichmentJob> leased, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update enrichment_job set locked_until = null, attempts = attempts - 1,
+                       last_error = coalesce(?, last_error)
+                where conversation_id = ? and locked_until = ?""")) {
+            for (EnrichmentJob job : leased) {
+                ps.setString(1, reason);
+                ps.setObject(2, job.conversationId());
+                ps.setTimestamp(3, ts(job.leasedUntil()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Due jobs nobody holds, and how long the most overdue of them has waited since it became due. */
+    record Backlog(long due, Duration oldestDue) {
+    }
+
+    Backlog backlog() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select count(*), coalesce(extract(epoch from now() - min(next_attempt_at)), 0) from enrichment_job
+                where state = 'PENDING' and next_attempt_at <= now()
+                  and (locked_until is null or locked_until < now())""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Backlog(rs.getLong(1), Duration.ofMillis(Math.round(rs.getDouble(2) * 1000)));
+        }
     }
 
     void saveSummary(UUID conversationId, String headline, String linesJson, String attributesJson)

@@ -1,6 +1,8 @@
 package io.carryover.enrich;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +14,12 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
-/** Threads that claim due outbox jobs (woken by the archive, or every poll interval) and work them. */
+/**
+ * Threads that claim due outbox jobs (woken by the archive, or every poll interval) and work them. They claim
+ * nothing while the Platform throttles this instance, and on shutdown give back what they hold but have not started.
+ */
 @ApplicationScoped
 class OutboxWorker {
 
@@ -24,14 +30,21 @@ class OutboxWorker {
     private final EnrichmentOutbox queue;
     private final EnrichmentJobs jobs;
     private final Enricher enricher;
+    private final EnrichMetrics metrics;
     private final List<Thread> threads = new ArrayList<>();
+    private final Object outageLock = new Object();
     private volatile boolean running;
+    /** Set while PostgreSQL is unreachable: one line when that starts, one per summary interval, one when it ends. */
+    private volatile Instant unreachableSince;
+    private Instant outageReportedAt;
 
-    OutboxWorker(EnrichConfig config, EnrichmentOutbox queue, EnrichmentJobs jobs, Enricher enricher) {
+    OutboxWorker(EnrichConfig config, EnrichmentOutbox queue, EnrichmentJobs jobs, Enricher enricher,
+            EnrichMetrics metrics) {
         this.config = config;
         this.queue = queue;
         this.jobs = jobs;
         this.enricher = enricher;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -50,16 +63,19 @@ class OutboxWorker {
         }
     }
 
-    void stop(@Observes @Priority(5) ShutdownEvent event) {
+    /** After the relay (1) and the archive (10, 20): jobs the archive queued while draining are released too. */
+    void stop(@Observes @Priority(30) ShutdownEvent event) {
         stop();
     }
 
     void stop() {
         running = false;
         queue.jobsQueued();
+        // A call in flight may take a while; past the lease its job is another instance's anyway.
+        long deadline = System.nanoTime() + config.lease().toNanos();
         for (Thread thread : threads) {
             try {
-                thread.join(5000);
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -67,19 +83,36 @@ class OutboxWorker {
         threads.clear();
     }
 
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshBacklog() {
+        if (!queue.enabled()) {
+            return;
+        }
+        try {
+            metrics.backlog(jobs.backlog());
+        } catch (SQLException e) {
+            // An outage is the workers' to log; the gauges keep their last values.
+            LOG.debugf("backlog not refreshed (%s)", e.getSQLState());
+        }
+    }
+
     private void run() {
         while (running) {
             try {
-                List<EnrichmentJob> claimed = jobs.claim(CLAIM_BATCH, config.lease());
-                for (EnrichmentJob job : claimed) {
-                    enricher.process(job);
+                Duration throttled = enricher.throttledFor();
+                if (!throttled.isZero()) {
+                    queue.await(throttled.toMillis());
+                    continue;
                 }
+                List<EnrichmentJob> claimed = jobs.claim(CLAIM_BATCH, config.lease());
+                databaseReachable();
+                work(claimed);
                 if (claimed.isEmpty()) {
                     queue.await(config.pollInterval().toMillis());
                 }
             } catch (SQLException e) {
                 // PostgreSQL down: claimed jobs keep their lease and are retried once it expires.
-                LOG.warnf("enrichment outbox unavailable (%s); retrying", e.getSQLState());
+                databaseUnreachable(e);
                 sleep(config.pollInterval().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -87,6 +120,46 @@ class OutboxWorker {
             } catch (RuntimeException e) {
                 LOG.error("enrichment worker: unexpected failure", e);
                 sleep(config.pollInterval().toMillis());
+            }
+        }
+    }
+
+    /** Works the claimed jobs in claim order; stops early on shutdown or throttling and gives the rest back. */
+    private void work(List<EnrichmentJob> claimed) throws SQLException {
+        for (int i = 0; i < claimed.size(); i++) {
+            if (!running || !enricher.throttledFor().isZero()) {
+                jobs.release(claimed.subList(i, claimed.size()), null);
+                return;
+            }
+            enricher.process(claimed.get(i));
+        }
+    }
+
+    private void databaseUnreachable(SQLException e) {
+        synchronized (outageLock) {
+            Instant now = Instant.now();
+            if (unreachableSince == null) {
+                unreachableSince = now;
+                outageReportedAt = now;
+                LOG.warnf("enrichment outbox: database unreachable (SQLState %s); jobs wait in PostgreSQL until it "
+                        + "is back", e.getSQLState());
+            } else if (!now.isBefore(outageReportedAt.plus(config.outageSummaryInterval()))) {
+                outageReportedAt = now;
+                LOG.warnf("enrichment outbox: database still unreachable after %d s",
+                        Duration.between(unreachableSince, now).toSeconds());
+            }
+        }
+    }
+
+    private void databaseReachable() {
+        if (unreachableSince == null) {
+            return;
+        }
+        synchronized (outageLock) {
+            if (unreachableSince != null) {
+                LOG.infof("enrichment outbox: database reachable again after %d s",
+                        Duration.between(unreachableSince, Instant.now()).toSeconds());
+                unreachableSince = null;
             }
         }
     }

@@ -26,7 +26,7 @@ import io.vertx.core.VertxOptions;
  * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
  * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
  * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
- * alongside).
+ * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
  */
 public final class Bench {
 
@@ -34,6 +34,7 @@ public final class Bench {
     private static final int RELAY_PORT = 18091;
     private static final int FLOOD_PORT = 18092;
     private static final int NGINX_PORT = 18093;
+    private static final int RELAY_2_PORT = 18094;
     private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String QUERY = "?deploymentId=bench&application=bench";
 
@@ -45,7 +46,7 @@ public final class Bench {
     }
 
     private void run(Path jar) throws Exception {
-        List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich").split(","));
+        List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich,starvation").split(","));
         line("# Carryover benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         line("");
         line("Machine: " + machine());
@@ -80,6 +81,9 @@ public final class Bench {
             }
             if (phases.contains("enrich")) {
                 enrichPhase(vertx, jar);
+            }
+            if (phases.contains("starvation")) {
+                starvationPhase(vertx, jar);
             }
         } finally {
             vertx.close();
@@ -204,15 +208,7 @@ public final class Bench {
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
                 "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
-             ServiceProcess relay = ServiceProcess.start("relay-enrich", jar, RELAY_PORT, List.of(
-                "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
-                "-Dcarryover.identity.issuers.sandbox.issuer=" + sandboxUrl + "/sandbox/oidc",
-                "-Dcarryover.identity.issuers.sandbox.jwks-url=" + sandboxUrl + "/sandbox/oidc/jwks",
-                "-Dcarryover.identity.issuers.sandbox.audience=carryover",
-                "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
-                "-Dcarryover.platform.api-url=" + sandboxUrl + "/sandbox/platform",
-                "-Dcarryover.platform.login-url=" + sandboxUrl + "/sandbox/platform/login",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"))) {
+             ServiceProcess relay = ServiceProcess.start("relay-enrich", jar, RELAY_PORT, enrichingRelay(sandboxUrl))) {
             line("## Enrichment: " + customers + " returning customers (sandbox Platform latency 0)");
             line("");
             EnrichmentRun run = new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_PORT);
@@ -239,6 +235,52 @@ public final class Bench {
                     calls, conversations, enriched, 3));
             line("");
         }
+    }
+
+    /**
+     * Two replicas at the default settings (their own Platform tokens and request budgets) on one database and one
+     * sandbox: bench.hopeless (1000) new conversations the Platform never knows, then returning customers.
+     */
+    private void starvationPhase(Vertx vertx, Path jar) throws Exception {
+        int hopeless = Integer.getInteger("bench.hopeless", 1000);
+        recreateDatabase("bench_sandbox");
+        recreateDatabase("bench_relay");
+        String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
+        ServiceProcess[] first = new ServiceProcess[1];
+        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+                "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
+                "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+             ServiceProcess second = ServiceProcess.start("relay-2", jar, RELAY_2_PORT, enrichingRelay(sandboxUrl))) {
+            first[0] = ServiceProcess.start("relay-1", jar, RELAY_PORT, enrichingRelay(sandboxUrl));
+            line("## Enrichment under a flood of hopeless jobs: two replicas at the default settings, one database, "
+                    + "sandbox Platform at its default 300 requests/min per client");
+            line("");
+            new StarvationRun(DB + "bench_relay", new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_2_PORT), this::line)
+                    .run(hopeless, 20, whileDown -> {
+                        first[0].close();
+                        whileDown.run();
+                        first[0] = ServiceProcess.start("relay-1", jar, RELAY_PORT, enrichingRelay(sandboxUrl));
+                    });
+            line("");
+        } finally {
+            if (first[0] != null) {
+                first[0].close();
+            }
+        }
+    }
+
+    /** A relay that enriches through the sandbox's Platform API, archiving into bench_relay. */
+    private static List<String> enrichingRelay(String sandboxUrl) {
+        return List.of(
+                "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                "-Dcarryover.identity.issuers.sandbox.issuer=" + sandboxUrl + "/sandbox/oidc",
+                "-Dcarryover.identity.issuers.sandbox.jwks-url=" + sandboxUrl + "/sandbox/oidc/jwks",
+                "-Dcarryover.identity.issuers.sandbox.audience=carryover",
+                "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
+                "-Dcarryover.platform.api-url=" + sandboxUrl + "/sandbox/platform",
+                "-Dcarryover.platform.login-url=" + sandboxUrl + "/sandbox/platform/login",
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay");
     }
 
     private static long patched() throws Exception {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,9 @@ import io.restassured.http.ContentType;
 /** A signed-in customer with history starts a new chat: the agent's view of the new conversation gets a summary. */
 @QuarkusTest
 class EnrichmentTest {
+
+    @Inject
+    EnrichmentStatuses statuses;
 
     @AfterEach
     void resetPlatform() {
@@ -61,6 +66,7 @@ class EnrichmentTest {
         assertNotNull(value("select genesys_conversation_id from conversation where id = ?", newest));
         assertNotNull(value("select genesys_participant_id from conversation where id = ?", newest));
         assertEquals("patched", value("select outcome from enrichment_job where conversation_id = ?", newest));
+        assertEquals("patched", statuses.of(newest).orElseThrow().value());
         String lines = value("select lines::text from conversation_summary where conversation_id = ?", newest);
         JsonNode parsed = Guest.parse(lines);
         assertTrue(parsed.size() > 0);
@@ -82,6 +88,53 @@ class EnrichmentTest {
         assertEquals(platformConversationOf(token),
                 value("select genesys_conversation_id from conversation where id = ?", conversation));
         assertEquals(0, patchesTo(platformConversationOf(token)));
+        assertEquals("no-history", statuses.of(conversation).orElseThrow().value());
+    }
+
+    @Test
+    void aForbiddenLookupParksTheJobWithItsReasonAndLogsIdsOnly() throws Exception {
+        String subject = "forbidden-" + UUID.randomUUID();
+        String token = Guest.newToken();
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Enricher.class.getName());
+        logger.addHandler(capture);
+        UUID conversation;
+        try {
+            Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details"));
+            try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
+                guest.configureAuthenticated(false);
+                guest.say("A question about my secret project");
+            }
+            conversation = conversationsOf(subject).get(0);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "PARKED".equals(
+                    value("select state from enrichment_job where conversation_id = ?", conversation)));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals("1", value("select attempts from enrichment_job where conversation_id = ?", conversation),
+                "a 403 is not retried");
+        EnrichmentStatus status = statuses.of(conversation).orElseThrow();
+        assertEquals("parked", status.value());
+        assertTrue(status.reason().startsWith("forbidden: "), status.reason());
+        List<String> lines = logged.stream().filter(line -> line.contains(conversation.toString())).toList();
+        assertEquals(1, lines.size(), logged.toString());
+        assertTrue(lines.get(0).startsWith("enrichment forbidden"), lines.get(0));
+        assertFalse(lines.get(0).contains(subject) || lines.get(0).contains("secret"), lines.get(0));
     }
 
     @Test
@@ -107,6 +160,9 @@ class EnrichmentTest {
             guest.configureAuthenticated(true);
             guest.say("Did it ship?");
             String conversationId = platformConversationOf(token);
+            UUID newest = conversationsOf(subject).get(0);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> statuses.of(newest).map(EnrichmentStatus::value).orElse("").equals("throttled"));
             awaitAttributes(conversationId, Duration.ofSeconds(10));
             List<JsonNode> patches = requests("attributes", conversationId);
             assertEquals(4, patches.size(), "three throttled, one accepted: " + patches);
