@@ -39,12 +39,14 @@ public final class Bench {
 
     private final List<String> report = new ArrayList<>();
 
+    /** Arguments: the production artefact (the relay under test), then the sandbox-enabled one (its upstream). */
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
-        new Bench().run(jar);
+        Path sandboxJar = Path.of(args[1]);
+        new Bench().run(jar, sandboxJar);
     }
 
-    private void run(Path jar) throws Exception {
+    private void run(Path jar, Path sandboxJar) throws Exception {
         List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich").split(","));
         line("# Carryover benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         line("");
@@ -58,7 +60,7 @@ public final class Bench {
             if (phases.contains("latency") || phases.contains("memory")) {
                 recreateDatabase("bench_sandbox");
                 recreateDatabase("bench_relay");
-                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                         "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                         "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
                         "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
@@ -79,7 +81,7 @@ public final class Bench {
                 archivePhase(vertx, jar);
             }
             if (phases.contains("enrich")) {
-                enrichPhase(vertx, jar);
+                enrichPhase(vertx, jar, sandboxJar);
             }
         } finally {
             vertx.close();
@@ -195,12 +197,12 @@ public final class Bench {
         }
     }
 
-    private void enrichPhase(Vertx vertx, Path jar) throws Exception {
+    private void enrichPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int customers = Integer.getInteger("bench.customers", 50);
         recreateDatabase("bench_sandbox");
         recreateDatabase("bench_relay");
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
-        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
                 "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
