@@ -40,12 +40,14 @@ public final class Bench {
 
     private final List<String> report = new ArrayList<>();
 
+    /** Arguments: the production artefact (the relay under test), then the sandbox-enabled one (its upstream). */
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
-        new Bench().run(jar);
+        Path sandboxJar = Path.of(args[1]);
+        new Bench().run(jar, sandboxJar);
     }
 
-    private void run(Path jar) throws Exception {
+    private void run(Path jar, Path sandboxJar) throws Exception {
         List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich,starvation").split(","));
         line("# Carryover benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         line("");
@@ -59,7 +61,7 @@ public final class Bench {
             if (phases.contains("latency") || phases.contains("memory")) {
                 recreateDatabase("bench_sandbox");
                 recreateDatabase("bench_relay");
-                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                         "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                         "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
                         "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
@@ -80,10 +82,10 @@ public final class Bench {
                 archivePhase(vertx, jar);
             }
             if (phases.contains("enrich")) {
-                enrichPhase(vertx, jar);
+                enrichPhase(vertx, jar, sandboxJar);
             }
             if (phases.contains("starvation")) {
-                starvationPhase(vertx, jar);
+                starvationPhase(vertx, jar, sandboxJar);
             }
         } finally {
             vertx.close();
@@ -199,12 +201,12 @@ public final class Bench {
         }
     }
 
-    private void enrichPhase(Vertx vertx, Path jar) throws Exception {
+    private void enrichPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int customers = Integer.getInteger("bench.customers", 50);
         recreateDatabase("bench_sandbox");
         recreateDatabase("bench_relay");
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
-        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
                 "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
@@ -241,13 +243,13 @@ public final class Bench {
      * Two replicas at the default settings (their own Platform tokens and request budgets) on one database and one
      * sandbox: bench.hopeless (1000) new conversations the Platform never knows, then returning customers.
      */
-    private void starvationPhase(Vertx vertx, Path jar) throws Exception {
+    private void starvationPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int hopeless = Integer.getInteger("bench.hopeless", 1000);
         recreateDatabase("bench_sandbox");
         recreateDatabase("bench_relay");
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
         ServiceProcess[] first = new ServiceProcess[1];
-        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", jar, SANDBOX_PORT, List.of(
+        try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
                 "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));

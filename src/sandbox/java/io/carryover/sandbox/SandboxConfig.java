@@ -10,10 +10,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "carryover.sandbox")
 public interface SandboxConfig {
 
-    /** Serve the sandbox under /sandbox; when false every /sandbox request answers 404. */
-    @WithDefault("false")
-    boolean enabled();
-
     /** Public base URL of this service, used to build the test issuer's iss and jwks_uri. */
     @WithDefault("http://localhost:8080")
     String baseUrl();
