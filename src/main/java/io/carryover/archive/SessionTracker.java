@@ -48,7 +48,7 @@ final class SessionTracker {
     }
 
     void fromClient(String frame) {
-        if (!frame.contains("configure")) {
+        if (!frame.contains("configure") && frame.indexOf('\\') < 0) {
             // Only configure requests matter here (content is archived from the server's echo), so other frames
             // get a shape check instead of a parse.
             if (!looksLikeJsonObject(frame)) {
