@@ -19,13 +19,17 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketClientConnection;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * One guest connection and its upstream twin. Frames from the client wait (bounded) until both the upstream socket
@@ -168,6 +172,9 @@ final class RelaySession {
             // Above the transport's own frame limit: the transport drops the connection itself.
             tooBig();
             return;
+        }
+        if (failure instanceof HttpClosedException) {
+            return; // pending writes failing after the connection ended: the cause was counted already
         }
         metrics.error("client");
         debug("client socket error: %s", failure.getClass().getSimpleName());
@@ -385,6 +392,12 @@ final class RelaySession {
     /** Relay log lines carry the connection id; never frame content or tokens. */
     private void debug(String format, Object... params) {
         if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        Context current = Vertx.currentContext();
+        if (current != null && !VertxContext.isDuplicatedContext(current)) {
+            // Quarkus keeps the MDC in a duplicated context; on the event loop's root context it would be lost.
+            ((ContextInternal) VertxContext.createNewDuplicatedContext(current)).dispatch(v -> debug(format, params));
             return;
         }
         MDC.put(MDC_CONNECTION, id);
