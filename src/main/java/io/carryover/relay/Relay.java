@@ -160,7 +160,7 @@ public class Relay {
                     String[] parts = protocol.trim().split("#", 3);
                     if (parts.length == 3 && (parts[0] + "#").equals(HEADER_CARRIER)
                             && parts[1].equalsIgnoreCase("Authorization")) {
-                        authorization = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
+                        authorization = decodeOrNull(parts[2]);
                     }
                 }
             }
@@ -172,6 +172,15 @@ public class Relay {
         return token.isEmpty() ? null : token;
     }
 
+    /** Badly encoded input is treated as absent: no token (unverified, never refused), or no deployment id. */
+    private static String decodeOrNull(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static String queryParameter(String query, String name) {
         if (query == null) {
             return null;
@@ -180,7 +189,7 @@ public class Relay {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                return eq < 0 ? "" : decodeOrNull(pair.substring(eq + 1));
             }
         }
         return null;

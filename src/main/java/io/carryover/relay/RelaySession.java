@@ -15,6 +15,8 @@ import org.jboss.logging.MDC;
 import io.carryover.identity.Identity;
 import io.carryover.protocol.GuestProtocol;
 import io.carryover.protocol.MalformedFrameException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.websockets.next.CloseReason;
@@ -30,6 +32,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One guest connection and its upstream twin. Frames from the client wait (bounded) until both the upstream socket
@@ -364,10 +367,24 @@ final class RelaySession {
         vertx.setTimer(config.closeTimeout().toMillis(), t -> {
             if (!clientGone.future().isComplete()) {
                 metrics.closedByRelay("close-timeout");
-                debug("close handshake timed out; shutting the connection");
-                clientTcp.close();
+                debug("close handshake timed out; resetting the connection");
+                abort(clientTcp);
             }
         });
+    }
+
+    /**
+     * Vert.x's {@code close()} first flushes what is pending, which never completes for a peer that does not read;
+     * there is no public hard close, so this resets the channel (SO_LINGER 0 also frees the kernel's send queue).
+     */
+    private static void abort(HttpConnection tcp) {
+        if (tcp instanceof ConnectionBase connection) {
+            Channel channel = connection.channel();
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        } else {
+            tcp.close();
+        }
     }
 
     private synchronized WebSocketClientConnection upstreamOrConnecting() {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -143,6 +144,12 @@ class RelayEdgeTest {
             await().atMost(10, TimeUnit.SECONDS).until(
                     () -> Metrics.value("carryover_relay_sockets_open") <= socketsBefore);
             assertNotNull(MirrorUpstream.awaitClose(1000, WAIT), "upstream released");
+            // Our end learns it too, without having read anything: the connection was reset.
+            assertThrows(java.net.SocketException.class, () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    guest.next(WAIT);
+                }
+            });
         } finally {
             guest.close();
         }
