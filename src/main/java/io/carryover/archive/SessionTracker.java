@@ -47,8 +47,15 @@ final class SessionTracker {
         this.clock = clock;
     }
 
-    /** Only configure requests matter here: content is archived from the server's echo. */
     void fromClient(String frame) {
+        if (!frame.contains("configure") && frame.indexOf('\\') < 0) {
+            // Only configure requests matter here (content is archived from the server's echo); a configure can
+            // only hide behind an escape, so other frames get a shape check instead of a parse.
+            if (!looksLikeJsonObject(frame)) {
+                metrics.unparsable("client");
+            }
+            return;
+        }
         try {
             if (GuestProtocol.parseClient(frame) instanceof ClientRequest.Configure configure) {
                 requested = configure;
@@ -158,6 +165,11 @@ final class SessionTracker {
     }
 
     /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */
+    private static boolean looksLikeJsonObject(String frame) {
+        String trimmed = frame.strip();
+        return trimmed.startsWith("{") && trimmed.endsWith("}");
+    }
+
     static UUID sessionId(String deploymentId, String tokenHash, CustomerKey customer) {
         return UUID.nameUUIDFromBytes(("session\n" + deploymentId + "\n" + tokenHash + "\n" + customer.id())
                 .getBytes(StandardCharsets.UTF_8));

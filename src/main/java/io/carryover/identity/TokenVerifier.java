@@ -19,10 +19,14 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Verifies customer OIDC tokens against the configured issuers: signature (issuer JWKS, cached by smallrye-jwt),
- * issuer, audience and expiry. Blocking on a JWKS refresh, so callers run it off the event loop.
+ * issuer, audience and expiry, with smallrye-jwt (on jose4j). The one verifier and issuer list for every entry point
+ * (guest WebSocket, REST). Blocking on a JWKS refresh, so callers run it off the event loop.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -39,11 +43,17 @@ public class TokenVerifier {
         this.meters = meters;
     }
 
+    /** Blocking (JWKS download): on the event loop use {@link IdentityVerification#verifyAsync} instead. */
     public Identity verify(String token) {
         Identity result = check(token);
-        String outcome = result instanceof Identity.Unverified u ? u.reason() : "verified";
-        meters.counter("carryover.identity.verifications", "outcome", outcome).increment();
+        count(result);
         return result;
+    }
+
+    void count(Identity result) {
+        String outcome = result instanceof Identity.Unverified u ? u.reason() : "verified";
+        LOG.debugf("token verification: %s", outcome);
+        meters.counter("carryover.identity.verifications", "outcome", outcome).increment();
     }
 
     private Identity check(String token) {
@@ -66,9 +76,7 @@ public class TokenVerifier {
             }
             return new Identity.Verified(new CustomerKey(jwt.getIssuer(), jwt.getSubject()));
         } catch (ParseException e) {
-            String reason = reason(e);
-            LOG.debugf("token rejected: %s", reason);
-            return new Identity.Unverified(reason);
+            return new Identity.Unverified(reason(e));
         }
     }
 
@@ -84,19 +92,44 @@ public class TokenVerifier {
         });
     }
 
-    /** Classifies a rejection without echoing token content (smallrye messages may quote claims). */
-    private static String reason(ParseException e) {
-        String text = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()).toLowerCase();
-        if (text.contains("expired") || text.contains("expiration")) {
+    /**
+     * Classifies a rejection by jose4j's error codes (smallrye-jwt wraps its {@link InvalidJwtException}); messages
+     * are never read, they may quote claims.
+     */
+    static String reason(ParseException e) {
+        // A key id the issuer does not publish: a signature we cannot verify (smallrye-jwt unwraps this one).
+        if (cause(e, UnresolvableKeyException.class) != null) {
+            return "bad-signature";
+        }
+        InvalidJwtException invalid = cause(e, InvalidJwtException.class);
+        if (invalid == null) {
+            return "invalid";
+        }
+        if (invalid.hasErrorCode(ErrorCodes.EXPIRED)) {
             return "expired";
         }
-        if (text.contains("audience") || text.contains("aud")) {
+        if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID) || invalid.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
+            return "not-yet-valid";
+        }
+        if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
             return "wrong-audience";
         }
-        if (text.contains("signature") || text.contains("key")) {
+        if (invalid.hasErrorCode(ErrorCodes.ISSUER_INVALID) || invalid.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+            return "untrusted-issuer";
+        }
+        if (invalid.hasErrorCode(ErrorCodes.SIGNATURE_INVALID) || invalid.hasErrorCode(ErrorCodes.SIGNATURE_MISSING)) {
             return "bad-signature";
         }
         return "invalid";
+    }
+
+    private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** Reads {@code iss} without trusting it, only to pick which issuer's keys must verify the token. */

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Pure parsing of Genesys Web Messaging guest frames (see PROTOCOL.md §1-2 and the published guest schema).
@@ -15,8 +18,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class GuestProtocol {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * For security decisions: a frame another parser could read differently (a key twice, trailing content) is not
+     * readable at all.
+     */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private GuestProtocol() {
+    }
+
+    /**
+     * The {@code action} of a client request as any JSON parser reads it (escapes resolved), or null if it has none.
+     * Fails on anything a parser might read another way: invalid JSON, duplicate keys at any depth, trailing content.
+     */
+    public static String strictAction(String frame) throws MalformedFrameException {
+        JsonNode root;
+        try {
+            root = STRICT.readTree(frame);
+        } catch (JsonProcessingException e) {
+            throw new MalformedFrameException("not strictly readable JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedFrameException("not a JSON object");
+        }
+        JsonNode action = root.get("action");
+        if (action != null && !action.isTextual()) {
+            throw new MalformedFrameException("action is not a string");
+        }
+        return action == null ? null : action.asText();
     }
 
     public static ClientRequest parseClient(String frame) throws MalformedFrameException {

@@ -5,9 +5,13 @@ final class CloseCodes {
 
     static final int NORMAL = 1000;
     static final int UNSUPPORTED_DATA = 1003;
+    /** Received without a close frame (the TCP connection ended); never sent. */
+    static final int ABNORMAL = 1006;
+    static final int INVALID_PAYLOAD = 1007;
     static final int POLICY_VIOLATION = 1008;
     static final int TOO_BIG = 1009;
     static final int INTERNAL_ERROR = 1011;
+    static final int SERVICE_RESTART = 1012;
     static final int TRY_AGAIN_LATER = 1013;
 
     private CloseCodes() {

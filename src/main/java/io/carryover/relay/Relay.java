@@ -4,67 +4,106 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.carryover.identity.Identity;
-import io.carryover.identity.IdentityConfig;
-import io.carryover.identity.TokenVerifier;
+import io.carryover.identity.IdentityVerification;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.HandshakeRequest;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
 
 /** Opens one upstream Genesys socket per guest connection and wires both into a {@link RelaySession}. */
 @ApplicationScoped
 public class Relay {
 
     private static final Logger LOG = Logger.getLogger(Relay.class);
+    /** WebSockets Next's convention, kept for browsers: {@code quarkus-http-upgrade#<header>#<url-encoded value>}. */
+    private static final String HEADER_CARRIER = "quarkus-http-upgrade#";
+    private static final Duration SHUTDOWN_CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final RelayConfig config;
-    private final IdentityConfig identityConfig;
-    private final TokenVerifier verifier;
+    private final IdentityVerification identities;
     private final FrameTap tap;
     private final RelayMetrics metrics;
     private final Vertx vertx;
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
-    Relay(RelayConfig config, IdentityConfig identityConfig, TokenVerifier verifier, FrameTap tap,
-            RelayMetrics metrics, Vertx vertx) {
+    Relay(RelayConfig config, IdentityVerification identities, FrameTap tap, RelayMetrics metrics, Vertx vertx) {
         this.config = config;
-        this.identityConfig = identityConfig;
-        this.verifier = verifier;
+        this.identities = identities;
         this.tap = tap;
         this.metrics = metrics;
         this.vertx = vertx;
     }
 
-    void open(WebSocketConnection client) {
-        HandshakeRequest handshake = client.handshakeRequest();
-        String query = handshake.query();
+    void accept(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            context.response().setStatusCode(400).end("WebSocket upgrade required");
+            return;
+        }
+        if (stopping) {
+            // New guests reconnect to another replica; 503 is what a load balancer retries.
+            metrics.closedByRelay("shutting-down");
+            context.response().setStatusCode(503).end("service restart");
+            return;
+        }
+        String bearer = bearer(request.headers());
+        HttpConnection tcp = request.connection();
+        request.toWebSocket()
+                .onSuccess(ws -> open(ws, tcp, bearer))
+                .onFailure(failure -> LOG.debugf("guest upgrade failed: %s", failure.getClass().getSimpleName()));
+    }
+
+    private void open(ServerWebSocket client, HttpConnection tcp, String bearer) {
+        String id = UUID.randomUUID().toString();
+        String query = client.query();
         String deploymentId = queryParameter(query, "deploymentId");
-        RelaySession session = new RelaySession(client, deploymentId, config, identityConfig.policy(), tap, metrics);
-        sessions.put(client.id(), session);
+        RelaySession session = new RelaySession(id, client, tcp, deploymentId, config,
+                identities.verifiedIdentityRequired(), tap, metrics, vertx, () -> sessions.remove(id));
+        sessions.put(id, session);
+        metrics.openSockets.incrementAndGet();
+        tcp.closeHandler(v -> metrics.openSockets.decrementAndGet());
         metrics.activeSessions.incrementAndGet();
         metrics.sessionsOpened.increment();
+        session.start();
+        if (stopping) {
+            // The upgrade raced with shutdown.
+            session.closeForShutdown();
+            return;
+        }
 
-        verifyIdentity(bearer(handshake.header("Authorization")))
-                .subscribe().with(session::identityResolved);
+        identities.verifyAsync(bearer).subscribe().with(session::identityResolved);
 
-        String origin = config.origin().orElse(handshake.header("Origin"));
+        String origin = config.origin().orElse(client.headers().get(HttpHeaders.ORIGIN));
+        URI upstream = upstreamUri(deploymentId);
         BasicWebSocketConnector connector = BasicWebSocketConnector.create()
-                .baseUri(upstreamUri(deploymentId, query))
+                // The path goes separately: the connector appends "/" + path() to a base URI's path.
+                .baseUri(withQuery(upstream, query))
+                .path(upstream.getRawPath())
                 .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
                 .onTextMessage((up, frame) -> session.fromUpstream(frame))
                 .onBinaryMessage((up, frame) -> session.binaryFromUpstream(frame))
                 .onClose((up, reason) -> session.upstreamClosed(reason))
-                .onError((up, failure) -> LOG.debugf("upstream socket error: %s", failure.getClass().getSimpleName()));
+                .onError((up, failure) -> session.upstreamError(failure));
         if (origin != null) {
             connector.addHeader("Origin", origin);
         }
@@ -73,58 +112,73 @@ public class Relay {
                 .subscribe().with(session::upstreamConnected, session::upstreamFailed);
     }
 
-    void fromClient(WebSocketConnection client, String frame) {
-        RelaySession session = sessions.get(client.id());
-        if (session != null) {
-            session.fromClient(frame);
+    /**
+     * Step 1 of shutdown (before the archive drains): refuse new guests and close open ones with 1012 so that they
+     * reconnect to another replica; waits briefly for the close frames to leave.
+     */
+    void stop(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
+        List<RelaySession> open = List.copyOf(sessions.values());
+        CountDownLatch closed = new CountDownLatch(open.size());
+        for (RelaySession session : open) {
+            session.closeForShutdown().onComplete(done -> closed.countDown());
         }
+        try {
+            if (!closed.await(SHUTDOWN_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("%d guest connections did not close in time", closed.getCount());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.infof("relay stopped: %d guest connections closed with 1012", open.size());
     }
 
-    void binaryFromClient(WebSocketConnection client) {
-        RelaySession session = sessions.get(client.id());
-        if (session != null) {
-            session.binaryFromClient();
-        }
-    }
-
-    void closed(WebSocketConnection client, CloseReason reason) {
-        RelaySession session = sessions.remove(client.id());
-        if (session != null) {
-            session.clientClosed(reason);
-        }
-    }
-
-    /** Verification may download the issuer's keys, so it runs on a worker; a slow issuer only delays, never blocks. */
-    private Uni<Identity> verifyIdentity(String token) {
-        if (token == null) {
-            return Uni.createFrom().item(Identity.MISSING);
-        }
-        return Uni.createFrom().completionStage(() ->
-                        vertx.executeBlocking(() -> verifier.verify(token), false).toCompletionStage())
-                .ifNoItem().after(identityConfig.verifyTimeout()).recoverWithItem(new Identity.Unverified("timeout"))
-                .onFailure().recoverWithItem(new Identity.Unverified("error"));
-    }
-
-    /** Upstream for this deployment with the client's query string, byte for byte. */
-    URI upstreamUri(String deploymentId, String rawQuery) {
-        URI base = config.upstreamUrl().orElseGet(() -> URI.create("wss://webmessaging."
+    /** Upstream for this deployment: the configured URL, or the deployment's Genesys region. */
+    URI upstreamUri(String deploymentId) {
+        return config.upstreamUrl().orElseGet(() -> URI.create("wss://webmessaging."
                 + config.deploymentDomains().getOrDefault(deploymentId == null ? "" : deploymentId,
                         config.upstreamDomain())
                 + "/v1"));
+    }
+
+    /** Scheme, host and port of {@code upstream} with the client's query string, byte for byte. */
+    static URI withQuery(URI upstream, String rawQuery) {
         try {
             // The multi-argument constructor quotes '%', so getQuery() (which the connector uses) returns rawQuery.
-            return new URI(base.getScheme(), null, base.getHost(), base.getPort(), base.getPath(), rawQuery, null);
+            return new URI(upstream.getScheme(), null, upstream.getHost(), upstream.getPort(), "", rawQuery, null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("unusable upstream URL", e);
         }
     }
 
-    private static String bearer(String authorization) {
+    /** The bearer from {@code Authorization}, or from the browser carrier subprotocol; null if none. */
+    static String bearer(MultiMap headers) {
+        String authorization = headers.get(HttpHeaders.AUTHORIZATION);
+        if (authorization == null) {
+            for (String offered : headers.getAll("Sec-WebSocket-Protocol")) {
+                for (String protocol : offered.split(",")) {
+                    String[] parts = protocol.trim().split("#", 3);
+                    if (parts.length == 3 && (parts[0] + "#").equals(HEADER_CARRIER)
+                            && parts[1].equalsIgnoreCase("Authorization")) {
+                        authorization = decodeOrNull(parts[2]);
+                    }
+                }
+            }
+        }
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         String token = authorization.substring(7).trim();
         return token.isEmpty() ? null : token;
+    }
+
+    /** Badly encoded input is treated as absent: no token (unverified, never refused), or no deployment id. */
+    private static String decodeOrNull(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String queryParameter(String query, String name) {
@@ -135,7 +189,7 @@ public class Relay {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                return eq < 0 ? "" : decodeOrNull(pair.substring(eq + 1));
             }
         }
         return null;

@@ -24,7 +24,10 @@ public interface RelayConfig {
     /** {@code Origin} sent upstream (must be allowed by the Messenger deployment); default: the client's own. */
     Optional<String> origin();
 
-    /** Largest text frame accepted from a client, in bytes; larger ones close the connection with 1009. */
+    /**
+     * Largest message accepted from a client, in UTF-8 bytes, whether sent in one frame or fragmented; larger ones
+     * close the connection with 1009.
+     */
     @WithDefault("65536")
     int maxFrameBytes();
 
@@ -35,4 +38,12 @@ public interface RelayConfig {
     /** How long to wait for the upstream handshake before closing the client with 1011. */
     @WithDefault("10s")
     Duration connectTimeout();
+
+    /** After the relay closes a client, how long the close handshake may take before the TCP connection is shut. */
+    @WithDefault("5s")
+    Duration closeTimeout();
+
+    /** Interval of the relay's pings to a client, which keep idle connections open through proxies. */
+    @WithDefault("30s")
+    Duration pingInterval();
 }

@@ -1,21 +1,19 @@
 package io.carryover.relay;
 
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.OnBinaryMessage;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.vertx.ext.web.Router;
 
 /**
- * The guest WebSocket: same path and query string as {@code wss://webmessaging.<domain>/v1}. Everything runs on the
- * event loop; nothing here waits.
+ * The guest WebSocket: same path and query string as {@code wss://webmessaging.<domain>/v1}. A plain Vert.x upgrade
+ * rather than a WebSockets Next endpoint, because the relay needs each frame's bytes as received: to refuse invalid
+ * UTF-8 instead of repairing it, to bound fragmented messages, and to shut a TCP connection that no longer reads.
  */
-@WebSocket(path = "/v1")
+@ApplicationScoped
 public class RelayEndpoint {
+
+    static final String PATH = "/v1";
 
     private final Relay relay;
 
@@ -23,27 +21,7 @@ public class RelayEndpoint {
         this.relay = relay;
     }
 
-    @OnOpen
-    @NonBlocking
-    void open(WebSocketConnection connection) {
-        relay.open(connection);
-    }
-
-    @OnTextMessage
-    @NonBlocking
-    void text(WebSocketConnection connection, String frame) {
-        relay.fromClient(connection, frame);
-    }
-
-    @OnBinaryMessage
-    @NonBlocking
-    void binary(WebSocketConnection connection, Buffer frame) {
-        relay.binaryFromClient(connection);
-    }
-
-    @OnClose
-    @NonBlocking
-    void close(WebSocketConnection connection, CloseReason reason) {
-        relay.closed(connection, reason);
+    void route(@Observes Router router) {
+        router.route(PATH).handler(relay::accept);
     }
 }

@@ -1,19 +1,38 @@
 package io.carryover.relay;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.carryover.identity.Identity;
-import io.carryover.identity.IdentityConfig.UnverifiedPolicy;
+import io.carryover.protocol.GuestProtocol;
+import io.carryover.protocol.MalformedFrameException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.Connection;
 import io.quarkus.websockets.next.WebSocketClientConnection;
-import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One guest connection and its upstream twin. Frames from the client wait (bounded) until both the upstream socket
@@ -23,14 +42,29 @@ import io.vertx.core.buffer.Buffer;
 final class RelaySession {
 
     private static final Logger LOG = Logger.getLogger(RelaySession.class);
-    private static final String AUTHENTICATED_ACTION = "\"configureAuthenticatedSession\"";
+    private static final String AUTHENTICATED_ACTION = "configureAuthenticatedSession";
+    /** MDC key of the connection id on every relay log line. */
+    static final String MDC_CONNECTION = "connection";
 
-    private final WebSocketConnection client;
+    private final String id;
+    private final ServerWebSocket client;
+    private final HttpConnection clientTcp;
     private final String deploymentId;
     private final RelayConfig config;
-    private final UnverifiedPolicy policy;
+    private final boolean verifiedIdentityRequired;
     private final FrameTap tap;
     private final RelayMetrics metrics;
+    private final Vertx vertx;
+    private final Runnable onFinish;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    /** The message being received in fragments (client event loop only); null between messages. */
+    private Buffer fragments;
+    private boolean fragmentsAreBinary;
+    private long pingTimer = -1;
+    private final Promise<Void> clientGone = Promise.promise();
 
     private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private int waitingBytes;
@@ -44,33 +78,85 @@ final class RelaySession {
     private final AtomicLong unsentToClient = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    RelaySession(WebSocketConnection client, String deploymentId, RelayConfig config, UnverifiedPolicy policy,
-            FrameTap tap, RelayMetrics metrics) {
+    RelaySession(String id, ServerWebSocket client, HttpConnection clientTcp, String deploymentId, RelayConfig config,
+            boolean verifiedIdentityRequired, FrameTap tap, RelayMetrics metrics, Vertx vertx, Runnable onFinish) {
+        this.id = id;
         this.client = client;
+        this.clientTcp = clientTcp;
         this.deploymentId = deploymentId;
         this.config = config;
-        this.policy = policy;
+        this.verifiedIdentityRequired = verifiedIdentityRequired;
         this.tap = tap;
         this.metrics = metrics;
+        this.vertx = vertx;
+        this.onFinish = onFinish;
     }
 
-    // ---- client side (server connection's event loop)
+    void start() {
+        client.frameHandler(this::frameFromClient);
+        client.exceptionHandler(this::clientError);
+        client.closeHandler(v -> {
+            clientGone.tryComplete();
+            Short code = client.closeStatusCode();
+            clientClosed(code == null ? CloseCodes.ABNORMAL : code, client.closeReason());
+        });
+        pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> {
+            if (!closed.get()) {
+                client.writePing(Buffer.buffer());
+            }
+        });
+    }
 
-    void fromClient(String frame) {
+    // ---- client side (client connection's event loop)
+
+    private void frameFromClient(WebSocketFrame frame) {
         if (closed.get()) {
             return;
         }
-        if (oversize(frame)) {
-            metrics.closedByRelay("oversize");
-            closeBoth(CloseCodes.TOO_BIG, "frame exceeds " + config.maxFrameBytes() + " bytes");
+        Buffer message;
+        if (frame.isText() || frame.isBinary()) {
+            fragmentsAreBinary = frame.isBinary();
+            message = frame.binaryData();
+        } else if (frame.isContinuation() && fragments != null) {
+            message = fragments.appendBuffer(frame.binaryData());
+        } else {
+            return; // ping, pong and close are the transport's
+        }
+        if (fragmentsAreBinary) {
+            fragments = null;
+            metrics.closedByRelay("binary");
+            closeBoth(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
             return;
         }
+        if (message.length() > config.maxFrameBytes()) {
+            fragments = null;
+            tooBig();
+            return;
+        }
+        if (!frame.isFinal()) {
+            // The first fragment's buffer may belong to the transport: collect into our own.
+            fragments = fragments == null ? Buffer.buffer(message.length() * 2).appendBuffer(message) : message;
+            return;
+        }
+        fragments = null;
+        String text;
+        try {
+            text = utf8.decode(ByteBuffer.wrap(message.getBytes())).toString();
+        } catch (CharacterCodingException e) {
+            metrics.closedByRelay("invalid-utf8");
+            closeBoth(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+            return;
+        }
+        fromClient(text, message.length());
+    }
+
+    private void fromClient(String frame, int bytes) {
         WebSocketClientConnection up = upstream;
         if (up == null) {
             synchronized (this) {
                 up = upstream;
                 if (up == null) {
-                    waitForUpstream(frame);
+                    waitForUpstream(frame, bytes);
                     return;
                 }
             }
@@ -78,16 +164,30 @@ final class RelaySession {
         forwardToUpstream(up, frame);
     }
 
-    void binaryFromClient() {
-        metrics.closedByRelay("binary");
-        closeBoth(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
+    private void tooBig() {
+        metrics.closedByRelay("oversize");
+        closeBoth(CloseCodes.TOO_BIG, "message exceeds " + config.maxFrameBytes() + " bytes");
     }
 
-    void clientClosed(CloseReason reason) {
+    private void clientError(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupt
+                && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            // Above the transport's own frame limit: the transport drops the connection itself.
+            tooBig();
+            return;
+        }
+        if (failure instanceof HttpClosedException) {
+            return; // pending writes failing after the connection ended: the cause was counted already
+        }
+        metrics.error("client");
+        debug("client socket error: %s", failure.getClass().getSimpleName());
+    }
+
+    private void clientClosed(int code, String reason) {
         if (closed.compareAndSet(false, true)) {
             WebSocketClientConnection up = upstreamOrConnecting();
             if (up != null && up.isOpen()) {
-                close(up, reason.getCode(), reason.getMessage());
+                close(up, code, reason);
             }
             finish();
         }
@@ -105,9 +205,14 @@ final class RelaySession {
     }
 
     void upstreamFailed(Throwable failure) {
-        LOG.debugf("upstream connect failed for deployment %s: %s", deploymentId, failure.getClass().getSimpleName());
+        debug("upstream connect failed for deployment %s: %s", deploymentId, failure.getClass().getSimpleName());
         metrics.closedByRelay("upstream-unavailable");
         closeBoth(CloseCodes.INTERNAL_ERROR, "upstream unavailable");
+    }
+
+    void upstreamError(Throwable failure) {
+        metrics.error("upstream");
+        debug("upstream socket error: %s", failure.getClass().getSimpleName());
     }
 
     synchronized void identityResolved(Identity resolved) {
@@ -127,16 +232,19 @@ final class RelaySession {
         if (l != null) {
             l.fromUpstream(frame);
         }
-        if (!send(client, frame, unsentToClient)) {
+        long size = frame.length();
+        if (unsentToClient.addAndGet(size) > config.maxBufferedBytes()) {
             metrics.closedByRelay("client-not-reading");
             closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
+            return;
         }
+        client.writeTextMessage(frame).onComplete(done -> unsentToClient.addAndGet(-size));
     }
 
     /** Genesys speaks text only; should it ever send binary, it is passed on untouched but not archived. */
     void binaryFromUpstream(Buffer frame) {
         if (!closed.get()) {
-            client.sendBinary(frame).subscribe().with(ok -> { }, err -> { });
+            client.writeBinaryMessage(frame);
         }
     }
 
@@ -148,24 +256,28 @@ final class RelaySession {
                 code = CloseCodes.INTERNAL_ERROR;
                 message = "upstream closed abnormally";
             }
-            if (client.isOpen()) {
-                close(client, code, message);
-            }
+            closeClient(code, message);
             finish();
         }
     }
 
+    /** Service restart: the guest reconnects elsewhere; completes when the client connection is gone. */
+    Future<Void> closeForShutdown() {
+        metrics.closedByRelay("shutting-down");
+        closeBoth(CloseCodes.SERVICE_RESTART, "service restart");
+        return clientGone.future();
+    }
+
     // ---- internals
 
-    private void waitForUpstream(String frame) {
-        int size = frame.length();
-        if (waitingBytes + size > config.maxBufferedBytes()) {
+    private void waitForUpstream(String frame, int bytes) {
+        if (waitingBytes + bytes > config.maxBufferedBytes()) {
             metrics.closedByRelay("upstream-slow");
             closeBoth(CloseCodes.TRY_AGAIN_LATER, "upstream is not ready");
             return;
         }
         waiting.add(frame);
-        waitingBytes += size;
+        waitingBytes += bytes;
     }
 
     /** Called under the lock when the upstream socket or the identity arrives: both are needed to go on. */
@@ -186,10 +298,7 @@ final class RelaySession {
     }
 
     private boolean forwardToUpstream(WebSocketClientConnection up, String frame) {
-        if (policy == UnverifiedPolicy.REJECT && !(identity instanceof Identity.Verified)
-                && frame.contains(AUTHENTICATED_ACTION)) {
-            metrics.closedByRelay("identity-required");
-            closeBoth(CloseCodes.POLICY_VIOLATION, "identity required");
+        if (verifiedIdentityRequired && !(identity instanceof Identity.Verified) && !mayForwardUnverified(frame)) {
             return false;
         }
         metrics.framesFromClient.increment();
@@ -200,41 +309,45 @@ final class RelaySession {
         if (l != null) {
             l.fromClient(frame);
         }
-        if (!send(up, frame, unsentToUpstream)) {
+        long size = frame.length();
+        if (unsentToUpstream.addAndGet(size) > config.maxBufferedBytes()) {
             metrics.closedByRelay("upstream-slow");
             closeBoth(CloseCodes.TRY_AGAIN_LATER, "upstream is not keeping up");
             return false;
         }
+        up.sendText(frame).subscribe().with(ok -> unsentToUpstream.addAndGet(-size),
+                err -> unsentToUpstream.addAndGet(-size));
         return true;
     }
 
-    /** Starts the write; false when too much is already waiting for this peer. */
-    private boolean send(Connection to, String frame, AtomicLong unsent) {
-        long size = frame.length();
-        if (unsent.addAndGet(size) > config.maxBufferedBytes()) {
-            return false;
-        }
-        to.sendText(frame).subscribe().with(ok -> unsent.addAndGet(-size), err -> unsent.addAndGet(-size));
-        return true;
-    }
-
-    private boolean oversize(String frame) {
-        int chars = frame.length();
-        if (chars > config.maxFrameBytes()) {
+    /**
+     * Policy {@code reject}, connection without a verified identity: decides on the action as a JSON parser reads
+     * it, for every frame of the connection (a step-up or token refresh configures later on the same socket). Only
+     * frames with an escape or the action's name can carry it, so others skip the parser.
+     */
+    private boolean mayForwardUnverified(String frame) {
+        if (frame.indexOf('\\') < 0 && !frame.contains(AUTHENTICATED_ACTION)) {
             return true;
         }
-        // Only frames that could exceed the limit in UTF-8 pay for measuring it.
-        return (long) chars * 3 > config.maxFrameBytes()
-                && frame.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes();
+        try {
+            if (!AUTHENTICATED_ACTION.equals(GuestProtocol.strictAction(frame))) {
+                return true;
+            }
+            metrics.closedByRelay("identity-required");
+            closeBoth(CloseCodes.POLICY_VIOLATION, "identity required");
+        } catch (MalformedFrameException e) {
+            // We cannot know how Genesys would read it, so it does not go there.
+            metrics.closedByRelay("identity-unreadable");
+            closeBoth(CloseCodes.POLICY_VIOLATION, "frame is not unambiguous JSON");
+        }
+        return false;
     }
 
     private void closeBoth(int code, String reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (client.isOpen()) {
-            close(client, code, reason);
-        }
+        closeClient(code, reason);
         WebSocketClientConnection up = upstreamOrConnecting();
         if (up != null && up.isOpen()) {
             close(up, CloseCodes.NORMAL, "client connection closed by relay");
@@ -242,20 +355,73 @@ final class RelaySession {
         finish();
     }
 
+    /**
+     * Starts the close handshake and shuts the TCP connection if it has not ended within the close timeout: a client
+     * that does not read would otherwise hold the socket, its buffers and the kernel's queue indefinitely.
+     */
+    private void closeClient(int code, String reason) {
+        if (clientGone.future().isComplete()) {
+            return;
+        }
+        client.close((short) code, reason);
+        vertx.setTimer(config.closeTimeout().toMillis(), t -> {
+            if (!clientGone.future().isComplete()) {
+                metrics.closedByRelay("close-timeout");
+                debug("close handshake timed out; resetting the connection");
+                abort(clientTcp);
+            }
+        });
+    }
+
+    /**
+     * Vert.x's {@code close()} first flushes what is pending, which never completes for a peer that does not read;
+     * there is no public hard close, so this resets the channel (SO_LINGER 0 also frees the kernel's send queue).
+     */
+    private static void abort(HttpConnection tcp) {
+        if (tcp instanceof ConnectionBase connection) {
+            Channel channel = connection.channel();
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        } else {
+            tcp.close();
+        }
+    }
+
     private synchronized WebSocketClientConnection upstreamOrConnecting() {
         return upstream != null ? upstream : connectingUpstream;
     }
 
     private void finish() {
+        vertx.cancelTimer(pingTimer);
         FrameTap.Listener l = listener;
         if (l != null) {
             l.closed();
         }
         metrics.activeSessions.decrementAndGet();
+        onFinish.run();
     }
 
-    private static void close(Connection connection, int code, String reason) {
+    private static void close(WebSocketClientConnection connection, int code, String reason) {
         int sendable = CloseCodes.sendable(code) ? code : CloseCodes.NORMAL;
         connection.close(new CloseReason(sendable, reason)).subscribe().with(ok -> { }, err -> { });
+    }
+
+    /** Relay log lines carry the connection id; never frame content or tokens. */
+    private void debug(String format, Object... params) {
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        Context current = Vertx.currentContext();
+        if (current != null && !VertxContext.isDuplicatedContext(current)) {
+            // Quarkus keeps the MDC in a duplicated context; on the event loop's root context it would be lost.
+            ((ContextInternal) VertxContext.createNewDuplicatedContext(current)).dispatch(v -> debug(format, params));
+            return;
+        }
+        MDC.put(MDC_CONNECTION, id);
+        try {
+            LOG.debugf(format, params);
+        } finally {
+            MDC.remove(MDC_CONNECTION);
+        }
     }
 }

@@ -71,12 +71,23 @@ class IdentityTest {
             guest.say("the chat still works");
         }
         eventually(() -> Metrics.value("carryover_archive_sessions_unverified_total") > unverifiedBefore);
-        if (!problem.equals("missing")) {
-            assertTrue(Metrics.value("carryover_identity_verifications_total", "outcome=\"" + problem + "\"")
-                    > verificationsBefore, "rejection classified as " + problem);
-        }
+        assertTrue(Metrics.value("carryover_identity_verifications_total", "outcome=\"" + problem + "\"")
+                > verificationsBefore, "rejection classified as " + problem);
         assertTrue(conversations(customer(Sandbox.ISSUER, subject)).isEmpty());
         assertTrue(conversations(guestOf(token)).isEmpty());
+    }
+
+    /** The relay-unarchived policy never reads frames: whatever the spelling, the chat works as without Carryover. */
+    @Test
+    void underRelayUnarchivedEveryFrameIsRelayed() throws Exception {
+        for (String template : List.of(PolicyFrames.ESCAPED, PolicyFrames.DUPLICATE, PolicyFrames.WHITESPACE)) {
+            try (Guest guest = Guest.viaRelay(Guest.newToken())) {
+                guest.socket().send(template.formatted(guest.token()));
+                assertTrue(guest.expect("SessionResponse").path("body").path("connected").asBoolean(), template);
+                assertEquals("configureAuthenticatedSession",
+                        guest.say("configureAuthenticatedSession").path("text").asText());
+            }
+        }
     }
 
     @Test

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.carryover.testing.Guest;
+import io.carryover.testing.Metrics;
 import io.carryover.testing.Sandbox;
 import io.carryover.testing.TestSocket;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +40,48 @@ class RejectPolicyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { PolicyFrames.ESCAPED, PolicyFrames.WHITESPACE })
+    void theActionIsReadAsAJsonParserReadsIt(String template) throws Exception {
+        try (Guest guest = Guest.viaRelay(Guest.newToken())) {
+            guest.socket().send(template.formatted(guest.token()));
+            TestSocket.CloseStatus status = guest.socket().closeStatus(Guest.WAIT);
+            assertEquals(1008, status.code());
+            assertEquals("identity required", status.reason());
+        }
+    }
+
+    @Test
+    void framesWithDuplicateKeysAreNeverForwarded() throws Exception {
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"identity-unreadable\"");
+        try (Guest guest = Guest.viaRelay(Guest.newToken())) {
+            guest.socket().send(PolicyFrames.DUPLICATE.formatted(guest.token()));
+            assertEquals(1008, guest.socket().closeStatus(Guest.WAIT).code());
+        }
+        assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"identity-unreadable\""));
+    }
+
+    @Test
+    void aStepUpLaterOnTheSameSocketIsCheckedToo() throws Exception {
+        try (Guest guest = Guest.viaRelay(Guest.newToken())) {
+            assertTrue(guest.configure(false).path("body").path("connected").asBoolean());
+            guest.say("first as a guest");
+            guest.socket().send(PolicyFrames.ESCAPED.formatted(guest.token()));
+            assertEquals(1008, guest.socket().closeStatus(Guest.WAIT).code());
+        }
+    }
+
+    @Test
+    void chatTextNamingTheActionIsJustText() throws Exception {
+        try (Guest guest = Guest.viaRelay(Guest.newToken())) {
+            assertTrue(guest.configure(false).path("body").path("connected").asBoolean());
+            assertEquals("configureAuthenticatedSession", guest.say("configureAuthenticatedSession").path("text").asText());
+            assertEquals("\"action\":\"configureAuthenticatedSession\" C:\\temp",
+                    guest.say("\"action\":\"configureAuthenticatedSession\" C:\\temp").path("text").asText());
+            assertTrue(guest.socket().isOpen());
+        }
+    }
+
     @Test
     void verifiedCustomersAndGuestsStillChat() throws Exception {
         try (Guest guest = Guest.viaRelay(Guest.newToken(), Sandbox.mint("carol"))) {
@@ -44,6 +89,14 @@ class RejectPolicyTest {
         }
         try (Guest guest = Guest.viaRelay(Guest.newToken())) {
             assertTrue(guest.configure(false).path("body").path("connected").asBoolean());
+        }
+    }
+
+    @Test
+    void aVerifiedCustomerMaySendAnyFrame() throws Exception {
+        try (Guest guest = Guest.viaRelay(Guest.newToken(), Sandbox.mint("dave"))) {
+            guest.socket().send(PolicyFrames.ESCAPED.formatted(guest.token()));
+            assertTrue(guest.expect("SessionResponse").path("body").path("connected").asBoolean());
         }
     }
 }

@@ -20,7 +20,7 @@ import io.smallrye.common.annotation.NonBlocking;
 @WebSocket(path = "/test-upstream/v1")
 public class MirrorUpstream {
 
-    public record Handshake(String query, Map<String, java.util.List<String>> headers) {
+    public record Handshake(String path, String query, Map<String, java.util.List<String>> headers) {
     }
 
     public static final BlockingQueue<Handshake> HANDSHAKES = new LinkedBlockingQueue<>();
@@ -51,7 +51,8 @@ public class MirrorUpstream {
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
-        HANDSHAKES.add(new Handshake(connection.handshakeRequest().query(), connection.handshakeRequest().headers()));
+        HANDSHAKES.add(new Handshake(connection.handshakeRequest().path(), connection.handshakeRequest().query(),
+                connection.handshakeRequest().headers()));
     }
 
     @OnTextMessage

@@ -113,6 +113,7 @@ class RelayMirrorTest {
         }
         MirrorUpstream.Handshake handshake = MirrorUpstream.HANDSHAKES.poll(5, TimeUnit.SECONDS);
         assertNotNull(handshake);
+        assertEquals("/test-upstream/v1", handshake.path(), "exactly the configured path");
         assertEquals(QUERY, handshake.query());
         assertEquals(List.of("https://chat.example.com"), header(handshake, "Origin"));
         assertNull(header(handshake, "Authorization"));

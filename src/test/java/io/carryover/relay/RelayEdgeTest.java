@@ -1,0 +1,185 @@
+package io.carryover.relay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.carryover.testing.Guest;
+import io.carryover.testing.LogCapture;
+import io.carryover.testing.Metrics;
+import io.carryover.testing.RawSocket;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** WebSocket edge cases through real TCP sockets: sizes, fragments, encodings, resets and clients that stop reading. */
+@QuarkusTest
+@TestProfile(MirrorProfile.class)
+class RelayEdgeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String PATH = "/v1?deploymentId=edge";
+    private static final int MAX = 65_536;
+
+    @BeforeEach
+    void reset() {
+        MirrorUpstream.reset();
+    }
+
+    @Test
+    void framesUpToTheLimitAreRelayedByteForByteAndOneByteMoreIsTooBig() throws Exception {
+        // Multi-byte characters so that bytes, not characters, are counted: 4 + 3 * n + tail = exactly MAX bytes.
+        String exact = exactly(MAX);
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.sendText(exact);
+            RawSocket.Frame echoed = guest.next(WAIT);
+            assertArrayEquals(exact.getBytes(StandardCharsets.UTF_8), echoed.payload());
+        }
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"oversize\"");
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.sendText(exactly(MAX + 1));
+            assertEquals(1009, guest.closeCode(WAIT));
+        }
+        assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"oversize\""));
+        assertEquals(java.util.List.of(exact), java.util.List.copyOf(MirrorUpstream.RECEIVED),
+                "only the frame within the limit went upstream");
+    }
+
+    @Test
+    void fragmentedMessagesAreReassembledAndBoundedAsAWhole() throws Exception {
+        String message = "{\"action\":\"echo\",\"tracingId\":\"" + "é".repeat(20_000) + "\"}";
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            // Split inside a two-byte character: fragments need not be valid UTF-8 on their own.
+            guest.send(RawSocket.TEXT, false, java.util.Arrays.copyOfRange(bytes, 0, 10_001));
+            guest.send(RawSocket.CONTINUATION, false, java.util.Arrays.copyOfRange(bytes, 10_001, 25_000));
+            guest.send(RawSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(bytes, 25_000, bytes.length));
+            assertEquals(message, guest.next(WAIT).text());
+        }
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"oversize\"");
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            byte[] chunk = "a".repeat(30_000).getBytes(StandardCharsets.UTF_8);
+            guest.send(RawSocket.TEXT, false, chunk);
+            guest.send(RawSocket.CONTINUATION, false, chunk);
+            guest.send(RawSocket.CONTINUATION, true, chunk);
+            assertEquals(1009, guest.closeCode(WAIT));
+        }
+        assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"oversize\""));
+    }
+
+    @Test
+    void aFrameAboveTheTransportLimitIsCountedAndNotLoggedAsAnError() throws Exception {
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"oversize\"");
+        try (LogCapture logs = LogCapture.start(); RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.send(RawSocket.TEXT, true, new byte[1_048_577]);
+            int code = guest.closeCode(WAIT);
+            assertTrue(code == 1009 || code == 1006, "closed, got " + code);
+            await().atMost(5, TimeUnit.SECONDS).until(
+                    () -> Metrics.value("carryover_relay_closed_total", "reason=\"oversize\"") == before + 1);
+            assertTrue(logs.lines().stream().noneMatch(l -> l.level().intValue() >= Level.SEVERE.intValue()),
+                    () -> "no ERROR: " + logs.lines());
+        }
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWith1007AndNothingIsForwarded() throws Exception {
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"invalid-utf8\"");
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            byte[] frame = "{\"action\":\"echo\",\"tracingId\":\"xx\"}".getBytes(StandardCharsets.UTF_8);
+            frame[30] = (byte) 0xC3; // a lead byte followed by '"' instead of a continuation byte
+            guest.send(RawSocket.TEXT, true, frame);
+            assertEquals(1007, guest.closeCode(WAIT));
+        }
+        assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"invalid-utf8\""));
+        assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded, repaired or not");
+    }
+
+    @Test
+    void aValidReplacementCharacterIsNotMistakenForInvalidUtf8() throws Exception {
+        String frame = "{\"action\":\"echo\",\"tracingId\":\"\uFFFD\"}";
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.sendText(frame);
+            assertEquals(frame, guest.next(WAIT).text());
+        }
+    }
+
+    @Test
+    void tcpResetsAreCountedAndLoggedAtDebugOnly() throws Exception {
+        double before = Metrics.value("carryover_relay_errors_total", "side=\"client\"");
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                RawSocket guest = RawSocket.connect(Guest.PORT, PATH);
+                guest.sendText("{\"action\":\"echo\",\"tracingId\":\"reset-" + i + "\"}");
+                guest.next(WAIT);
+                guest.reset();
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(
+                    () -> Metrics.value("carryover_relay_errors_total", "side=\"client\"") >= before + 20);
+            assertTrue(logs.lines().stream().noneMatch(l -> l.level().intValue() >= Level.WARNING.intValue()),
+                    () -> "nothing above DEBUG: " + logs.lines());
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsShutAfterTheCloseTimeout() throws Exception {
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"close-timeout\"");
+        double socketsBefore = Metrics.value("carryover_relay_sockets_open");
+        // A small receive buffer: the window closes quickly once we stop reading.
+        RawSocket guest = RawSocket.connect(Guest.PORT, PATH, 4096);
+        try {
+            guest.sendText("mirror:flood:4000:16384");
+            // The relay gives up on us (1008) but cannot deliver the close frame; it must shut the TCP connection.
+            await().atMost(30, TimeUnit.SECONDS).until(
+                    () -> Metrics.value("carryover_relay_closed_total", "reason=\"close-timeout\"") >= before + 1);
+            await().atMost(10, TimeUnit.SECONDS).until(
+                    () -> Metrics.value("carryover_relay_sockets_open") <= socketsBefore);
+            assertNotNull(MirrorUpstream.awaitClose(1000, WAIT), "upstream released");
+            // Our end learns it too, without having read anything: the connection was reset.
+            assertThrows(java.net.SocketException.class, () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    guest.next(WAIT);
+                }
+            });
+        } finally {
+            guest.close();
+        }
+    }
+
+    @Test
+    void missingTokenConnectionsAreCounted() throws Exception {
+        double before = Metrics.value("carryover_identity_verifications_total", "outcome=\"missing\"");
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.sendText("{\"action\":\"echo\"}");
+            guest.next(WAIT);
+        }
+        assertEquals(before + 1, Metrics.value("carryover_identity_verifications_total", "outcome=\"missing\""));
+    }
+
+    /** A JSON-ish text of exactly {@code bytes} UTF-8 bytes, mostly three-byte characters. */
+    private static String exactly(int bytes) {
+        StringBuilder text = new StringBuilder("\"");
+        int size = 1;
+        while (size + 3 <= bytes - 1) {
+            text.append('€');
+            size += 3;
+        }
+        while (size < bytes - 1) {
+            text.append('a');
+            size++;
+        }
+        String result = text.append('"').toString();
+        assertEquals(bytes, result.getBytes(StandardCharsets.UTF_8).length);
+        return result;
+    }
+
+}
