@@ -37,6 +37,14 @@ public interface PlatformConfig {
     @WithDefault("300")
     int requestsPerMinute();
 
+    /**
+     * Requests a token may send back to back; the rest of its minute is paced evenly, so a backlog cannot spend the
+     * whole budget in seconds and leave a new conversation waiting for the next minute. At or above the limit: no
+     * pacing.
+     */
+    @WithDefault("30")
+    int burst();
+
     /** Longest Retry-After honoured on a 429; longer hints are capped to this. */
     @WithDefault("60s")
     Duration maxRetryAfter();

@@ -212,7 +212,8 @@ public final class RegionClient {
             long lifetime = Math.max(1, response.expiresIn() - config.tokenRefreshMargin().toSeconds());
             // Genesys counts its limit per token, so a new token starts with a budget of its own.
             token = new AccessToken(response.accessToken(), clock.instant().plusSeconds(lifetime),
-                    new RequestBudget(config.requestsPerMinute(), BUDGET_WINDOW, System::nanoTime));
+                    new RequestBudget(config.requestsPerMinute(), config.burst(), BUDGET_WINDOW, System::nanoTime,
+                            RequestBudget::sleep));
             LOG.debugf("Platform token for %s renewed, valid for %d s", domain, response.expiresIn());
             return token;
         }

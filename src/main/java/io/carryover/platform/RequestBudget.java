@@ -1,6 +1,7 @@
 package io.carryover.platform;
 
 import java.time.Duration;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,8 +11,17 @@ import java.util.function.LongSupplier;
  *
  * <p>A request is stamped when its answer arrives, not when it leaves: Genesys counts it somewhere in between, so
  * a slot freed by the answer time is free at Genesys too, whatever the network latency.
+ *
+ * <p>Beyond a burst of {@code burst} requests, sends are paced evenly over the window (a generic cell rate
+ * algorithm). Without pacing a backlog spends the whole minute's budget in seconds and then nothing, not even a
+ * returning customer's first lookup, can go for the rest of the minute. When paced, a send due within
+ * {@link #MAX_PACING_WAIT} (its turn, or the log's next free slot) waits on the caller's (worker) thread, in order of
+ * arrival; a later one is turned away. An unpaced budget never waits: it is only the sliding log.
  */
 final class RequestBudget {
+
+    /** Longest wait for a paced turn before the caller is told to come back instead. */
+    static final Duration MAX_PACING_WAIT = Duration.ofSeconds(1);
 
     /** A request allowed to go; {@link #close()} once its answer (or failure) is in. */
     interface Slot extends AutoCloseable {
@@ -21,50 +31,90 @@ final class RequestBudget {
 
     private final long windowNanos;
     private final LongSupplier nanoTime;
+    private final LongConsumer sleepNanos;
     /** Answer times (nanoTime) of the last {@code limit} requests, a ring starting at {@link #oldest}. */
     private final long[] answeredAt;
     private final boolean[] inFlight;
     private int used;
     private int oldest;
+    /** Pacing: time between paced sends and how far ahead of schedule a burst may run; 0 when not paced. */
+    private final long intervalNanos;
+    private final long burstToleranceNanos;
+    /** The theoretical time of the next paced send. */
+    private long nextSendAt;
 
-    RequestBudget(int limit, Duration window, LongSupplier nanoTime) {
+    RequestBudget(int limit, int burst, Duration window, LongSupplier nanoTime, LongConsumer sleepNanos) {
         if (limit < 1) {
             throw new IllegalArgumentException("carryover.platform.requests-per-minute must be at least 1");
         }
         this.windowNanos = window.toNanos();
         this.nanoTime = nanoTime;
+        this.sleepNanos = sleepNanos;
         this.answeredAt = new long[limit];
         this.inFlight = new boolean[limit];
+        // limit - burst evenly spread plus a burst ahead of schedule: never more than limit in a window.
+        boolean paced = burst >= 1 && burst < limit;
+        this.intervalNanos = paced ? windowNanos / (limit - burst) : 0;
+        this.burstToleranceNanos = paced ? intervalNanos * (burst - 1) : 0;
+        this.nextSendAt = nanoTime.getAsLong();
+    }
+
+    /** An unpaced budget: only the sliding log. */
+    RequestBudget(int limit, Duration window, LongSupplier nanoTime) {
+        this(limit, limit, window, nanoTime, nanos -> { });
     }
 
     /**
-     * Takes a slot, or throws {@link PlatformException.Throttled} with the wait until one frees: exact when the
-     * oldest request has been answered, else the least it can be (a full window from now).
+     * Takes a slot, waiting up to {@link #MAX_PACING_WAIT} for a paced turn, or throws
+     * {@link PlatformException.Throttled} with the wait until one frees: exact when the oldest request has been
+     * answered, else the least it can be (a full window from now).
      */
-    synchronized Slot take() {
+    Slot take() {
         long now = nanoTime.getAsLong();
+        long sendAt;
         int slot;
-        if (used < answeredAt.length) {
-            slot = (oldest + used++) % answeredAt.length;
-        } else {
-            if (inFlight[oldest]) {
-                throw throttled(windowNanos);
+        synchronized (this) {
+            sendAt = Math.max(now, nextSendAt - burstToleranceNanos);
+            if (used < answeredAt.length) {
+                slot = (oldest + used) % answeredAt.length;
+            } else {
+                if (inFlight[oldest]) {
+                    throw throttled(windowNanos);
+                }
+                slot = oldest;
+                sendAt = Math.max(sendAt, answeredAt[oldest] + windowNanos);
             }
-            long wait = answeredAt[oldest] + windowNanos - now;
-            if (wait > 0) {
+            long wait = sendAt - now;
+            if (wait > 0 && (intervalNanos == 0 || wait > MAX_PACING_WAIT.toNanos())) {
                 throw throttled(wait);
             }
-            slot = oldest;
-            oldest = (oldest + 1) % answeredAt.length;
+            if (used < answeredAt.length) {
+                used++;
+            } else {
+                oldest = (oldest + 1) % answeredAt.length;
+            }
+            inFlight[slot] = true;
+            answeredAt[slot] = sendAt;
+            nextSendAt = Math.max(nextSendAt, sendAt) + intervalNanos;
         }
-        inFlight[slot] = true;
-        answeredAt[slot] = now;
+        if (sendAt > now) {
+            sleepNanos.accept(sendAt - now);
+        }
         return () -> answered(slot);
     }
 
     private synchronized void answered(int slot) {
         answeredAt[slot] = nanoTime.getAsLong();
         inFlight[slot] = false;
+    }
+
+    /** Waits on a worker thread; an interrupt ends the wait early (shutdown) and is kept for the caller. */
+    static void sleep(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
     }
 
     private static PlatformException.Throttled throttled(long waitNanos) {

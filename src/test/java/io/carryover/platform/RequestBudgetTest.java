@@ -91,6 +91,48 @@ class RequestBudgetTest {
     }
 
     @Test
+    void aBacklogIsPacedSoTheBudgetNeverRunsDryForTheRestOfTheMinute() {
+        // Genesys's 300 per minute with a burst of 30: a worker that always has work sends the first 30 at once,
+        // then one every 60 s / 270; it never waits longer than the pacing allows, never sends more than 300 in a
+        // rolling minute, and a newcomer is never more than one turn away (the unpaced log made it wait ~55 s).
+        RequestBudget budget = new RequestBudget(300, 30, MINUTE, () -> now, nanos -> now += nanos);
+        List<Long> sentAt = new ArrayList<>();
+        long interval = MINUTE.toNanos() / 270;
+        for (int i = 0; i < 2_000; i++) {
+            long before = now;
+            try (RequestBudget.Slot slot = budget.take()) {
+                sentAt.add(now);
+                assertTrue(now - before <= interval, "waited " + (now - before) + " ns for turn " + i);
+                advance(Duration.ofMillis(20)); // the answer
+            }
+        }
+        assertEquals(sentAt.get(29), sentAt.get(0) + 29 * Duration.ofMillis(20).toNanos(), "the burst goes at once");
+        for (int first = 0, last = 0; last < sentAt.size(); last++) {
+            while (sentAt.get(last) - sentAt.get(first) >= MINUTE.toNanos()) {
+                first++;
+            }
+            assertTrue(last - first + 1 <= 300, (last - first + 1) + " sends in a minute ending at " + last);
+        }
+        long minutes = (sentAt.get(sentAt.size() - 1) - sentAt.get(0)) / MINUTE.toNanos();
+        assertTrue(sentAt.size() >= 270 * minutes, "the budget is used: " + sentAt.size() + " in " + minutes + " min");
+    }
+
+    @Test
+    void aTurnFurtherAwayThanTheLongestPacingWaitIsTurnedAwayWithoutTrace() {
+        List<Long> slept = new ArrayList<>();
+        RequestBudget budget = new RequestBudget(300, 1, MINUTE, () -> now, slept::add);
+        budget.take().close(); // the burst of one
+        long interval = MINUTE.toNanos() / 299;
+        for (int queued = 1; queued * interval <= RequestBudget.MAX_PACING_WAIT.toNanos(); queued++) {
+            budget.take().close(); // callers queue up for their turns (the fake clock stands still)
+            assertEquals(queued * interval, slept.get(slept.size() - 1));
+        }
+        Duration wait = waitFor(budget);
+        assertTrue(wait.compareTo(RequestBudget.MAX_PACING_WAIT) > 0, "told to come back after " + wait);
+        assertEquals(wait, waitFor(budget), "turned-away callers reserved nothing");
+    }
+
+    @Test
     void aLimitBelowOneIsAConfigurationError() {
         var error = assertThrows(IllegalArgumentException.class, () -> budget(0));
         assertTrue(error.getMessage().contains("carryover.platform.requests-per-minute"), error.getMessage());
