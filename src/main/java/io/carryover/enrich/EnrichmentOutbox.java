@@ -88,6 +88,16 @@ public class EnrichmentOutbox implements NewConversationListener {
         }
     }
 
+    /** Changes whenever this instance queues new jobs. */
+    long generation() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until jobs are queued or the timeout passes. */
     void await(long timeoutMillis) throws InterruptedException {
         lock.lock();

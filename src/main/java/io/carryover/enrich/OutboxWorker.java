@@ -104,9 +104,10 @@ class OutboxWorker {
                     queue.await(throttled.toMillis());
                     continue;
                 }
+                long queuedBefore = queue.generation();
                 List<EnrichmentJob> claimed = jobs.claim(CLAIM_BATCH, config.lease());
                 databaseReachable();
-                work(claimed);
+                work(claimed, queuedBefore);
                 if (claimed.isEmpty()) {
                     queue.await(config.pollInterval().toMillis());
                 }
@@ -125,9 +126,14 @@ class OutboxWorker {
     }
 
     /** Works the claimed jobs in claim order; stops early on shutdown or throttling and gives the rest back. */
-    private void work(List<EnrichmentJob> claimed) throws SQLException {
+    /**
+     * Works a claimed batch in order. The rest goes back (untried, keeping its place) on shutdown, when throttled,
+     * or when new conversations were queued meanwhile: those come first, and with a paced budget each job of the
+     * batch can take a while.
+     */
+    private void work(List<EnrichmentJob> claimed, long queuedBefore) throws SQLException {
         for (int i = 0; i < claimed.size(); i++) {
-            if (!running || !enricher.throttledFor().isZero()) {
+            if (!running || !enricher.throttledFor().isZero() || i > 0 && queue.generation() != queuedBefore) {
                 jobs.release(claimed.subList(i, claimed.size()), null);
                 return;
             }
