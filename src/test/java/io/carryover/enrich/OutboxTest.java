@@ -225,6 +225,45 @@ class OutboxTest {
     }
 
     @Test
+    void aConversationQueuedWhileABatchIsWorkedGoesBeforeTheRestOfTheBatch() throws Exception {
+        Instant now = Instant.now();
+        List<Backlog.Job> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(Backlog.hopeless(now.minusSeconds(10).minusMillis(100 - i), 0, now));
+        }
+        // The instance is inside the first job's (slow) call when the new conversation is queued.
+        Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 1, "endpoint", "details"));
+        startInstance(1);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (Backlog.Job job : held) {
+                if (value(LEASE, job.conversationId()) == null) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        Backlog.Job newcomer = Backlog.hopeless(Instant.now(), 0, Instant.now());
+        queue.jobsQueued();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> detailsCallAt(newcomer) != null);
+        long newcomerAt = detailsCallAt(newcomer);
+        int triedBefore = 0;
+        for (Backlog.Job job : held) {
+            Long at = detailsCallAt(job);
+            if (at != null && at < newcomerAt) {
+                triedBefore++;
+            }
+        }
+        assertEquals(1, triedBefore, "only the job already in progress went before the new conversation");
+    }
+
+    private static Long detailsCallAt(Backlog.Job job) {
+        return Sandbox.platformRequests(0).stream()
+                .filter(r -> String.valueOf(r.get("path")).endsWith("/messages/" + job.messageId() + "/details"))
+                .map(r -> ((Number) r.get("time")).longValue()).min(Long::compare).orElse(null);
+    }
+
+    @Test
     void onShutdownJobsLeasedButNotStartedAreReleasedAtOnce() throws Exception {
         Instant now = Instant.now();
         List<Backlog.Job> held = new ArrayList<>();
