@@ -20,6 +20,7 @@ class ArchiveMetrics {
     final Counter writeFailures;
     private final Counter droppedTap;
     private final Counter droppedBuffer;
+    private final Counter droppedRejected;
     private final Counter unverified;
     private volatile long lastDropLog;
 
@@ -30,6 +31,7 @@ class ArchiveMetrics {
         writeFailures = registry.counter("carryover.archive.write.failures");
         droppedTap = registry.counter("carryover.archive.dropped", "stage", "tap");
         droppedBuffer = registry.counter("carryover.archive.dropped", "stage", "buffer");
+        droppedRejected = registry.counter("carryover.archive.dropped", "stage", "rejected");
         unverified = registry.counter("carryover.archive.sessions.unverified");
     }
 
@@ -54,6 +56,11 @@ class ArchiveMetrics {
     void droppedAtBuffer() {
         droppedBuffer.increment();
         logDrop("archive buffer full (is PostgreSQL down?)");
+    }
+
+    /** PostgreSQL refused the record itself (the writer already logged why). */
+    void rejectedByDatabase() {
+        droppedRejected.increment();
     }
 
     private void logDrop(String cause) {

@@ -217,7 +217,7 @@ public class ArchiveWriter {
             } catch (SQLException e) {
                 LOG.errorf("archive: record rejected by PostgreSQL (SQLState %s, %s); dropped", e.getSQLState(),
                         pending.record().getClass().getSimpleName());
-                metrics.droppedAtBuffer();
+                metrics.rejectedByDatabase();
             }
         }
     }
@@ -430,14 +430,51 @@ public class ArchiveWriter {
 
     /** Column arrays for the batch insert. */
     private static final class MessageColumns {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
         private final List<String[]> rows = new ArrayList<>();
 
         void add(UUID conversationId, ArchivedMessage m) {
             rows.add(new String[] { m.genesysMessageId(), conversationId.toString(),
                     m.direction() == null ? "Unknown" : m.direction(),
-                    m.messageType() == null ? "Unknown" : m.messageType(), m.eventType(), m.text(), m.senderName(),
-                    m.originatingEntity(), m.channelTime() == null ? null : m.channelTime().toString(),
-                    m.receivedAt().toString(), m.original() });
+                    m.messageType() == null ? "Unknown" : m.messageType(), m.eventType(), storable(m.text()),
+                    storable(m.senderName()), storable(m.originatingEntity()),
+                    m.channelTime() == null ? null : m.channelTime().toString(), m.receivedAt().toString(),
+                    storableJson(m.original()) });
+        }
+
+        /** PostgreSQL's text cannot hold U+0000, which a guest can send: stored as U+FFFD instead of lost. */
+        private static String storable(String text) {
+            return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+        }
+
+        /** Nor can jsonb hold a NUL escape: the parsed document, with NUL in its strings replaced, as above. */
+        private static String storableJson(String original) {
+            if (!original.contains("\\u0000")) {
+                return original;
+            }
+            try {
+                return JSON.writeValueAsString(withoutNul(JSON.readTree(original)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return original; // not JSON after all: PostgreSQL decides, and a rejection is counted
+            }
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode withoutNul(com.fasterxml.jackson.databind.JsonNode node) {
+            if (node.isTextual()) {
+                return com.fasterxml.jackson.databind.node.TextNode.valueOf(storable(node.textValue()));
+            }
+            if (node.isObject()) {
+                var copy = JSON.createObjectNode();
+                node.fields().forEachRemaining(e -> copy.set(storable(e.getKey()), withoutNul(e.getValue())));
+                return copy;
+            }
+            if (node.isArray()) {
+                var copy = JSON.createArrayNode();
+                node.forEach(element -> copy.add(withoutNul(element)));
+                return copy;
+            }
+            return node;
         }
 
         int size() {

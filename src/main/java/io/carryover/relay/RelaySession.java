@@ -16,6 +16,8 @@ import io.carryover.identity.Identity;
 import io.carryover.protocol.GuestProtocol;
 import io.carryover.protocol.MalformedFrameException;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -100,9 +102,38 @@ final class RelaySession {
             Short code = client.closeStatusCode();
             clientClosed(code == null ? CloseCodes.ABNORMAL : code, client.closeReason());
         });
+        readOnlyWhileClientReads();
         pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> {
             if (!closed.get()) {
                 client.writePing(Buffer.buffer());
+            }
+        });
+    }
+
+    /**
+     * The transport answers every ping with a pong whether or not the client reads, outside the relay's own write
+     * accounting: a client that pings and never reads would grow that queue without limit. So the client is not read
+     * while what we write to it is not leaving, and one whose queue stays full for {@code close-timeout} is closed
+     * like any client that does not read.
+     */
+    private void readOnlyWhileClientReads() {
+        if (!(clientTcp instanceof ConnectionBase connection)) {
+            return;
+        }
+        connection.channel().pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+                boolean writable = ctx.channel().isWritable();
+                ctx.channel().config().setAutoRead(writable);
+                if (!writable) {
+                    vertx.setTimer(config.closeTimeout().toMillis(), t -> {
+                        if (!ctx.channel().isWritable() && !closed.get()) {
+                            metrics.closedByRelay("client-not-reading");
+                            closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
+                        }
+                    });
+                }
+                super.channelWritabilityChanged(ctx);
             }
         });
     }

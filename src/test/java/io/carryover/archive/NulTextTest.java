@@ -17,13 +17,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Review finding (fails on the merged "Trust" branch): a guest message whose text holds U+0000 (JSON "\u0000",
- * which Genesys echoes) is rejected by PostgreSQL (SQLState 22021: text and jsonb cannot hold NUL) and dropped
- * from the archive, counted and logged as "archive buffer full (is PostgreSQL down?)".
+ * A guest message whose text holds U+0000 (JSON "\u0000", which Genesys echoes) cannot go into PostgreSQL's text or
+ * jsonb as it is: it is archived with U+FFFD in its place instead of being rejected and lost.
  */
 @QuarkusTest
-@TestProfile(NulTextFindingTest.Own.class)
-class NulTextFindingTest {
+@TestProfile(NulTextTest.Own.class)
+class NulTextTest {
 
     /** Its own application: the dropped message's enrichment job must not run into other tests' call counts. */
     public static class Own implements QuarkusTestProfile {

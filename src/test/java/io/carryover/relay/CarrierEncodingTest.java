@@ -16,13 +16,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Review finding (fails on the merged "Trust" branch): BearerTest shows that Relay.bearer treats a badly encoded
- * carrier as absent, but over a real socket WebSockets Next's header propagation decodes it first and the upgrade
- * ends in a 500 with an ERROR stack trace, for a request any unauthenticated client can send.
+ * The browser bearer carrier is read in one place, the relay's: a badly encoded one is no token (an unverified
+ * connection), never a server failure that any unauthenticated client could trigger, with an ERROR stack trace each.
  */
 @QuarkusTest
 @TestProfile(MirrorProfile.class)
-class CarrierEncodingFindingTest {
+class CarrierEncodingTest {
 
     @Test
     void aBadlyEncodedCarrierOpensAnUnverifiedConnection() throws IOException {
@@ -31,9 +30,9 @@ class CarrierEncodingFindingTest {
     }
 
     @Test
-    void aCarrierWithoutTheCarrierProtocolIsAClientError() throws IOException {
-        String status = upgrade("quarkus-http-upgrade#Authorization#Bearer%20abc");
-        assertEquals('4', status.charAt(9), "a client error, not a server failure: " + status);
+    void aCarrierOfferedAloneIsNoServerFailure() throws IOException {
+        // No subprotocol the server supports is offered, so none is selected (a browser then gives up by itself).
+        assertEquals("HTTP/1.1 101 Switching Protocols", upgrade("quarkus-http-upgrade#Authorization#Bearer%20abc"));
     }
 
     private static String upgrade(String protocols) throws IOException {
