@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +41,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.carryover.testing.DatabaseLink;
 import io.carryover.testing.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -58,6 +61,9 @@ class ShutdownIT {
     /** Generous bounds for a loaded 2-core machine; none of them is a performance assertion. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** 128 + 15: the JVM's status once the shutdown hooks that SIGTERM started have run (Quarkus keeps it). */
+    private static final int SIGTERM_EXIT = 143;
+    private static final String SCHEMA = "shutdown_it";
     private static final String DEPLOYMENT = "5c0e5e5a-0000-4000-8000-000000000001";
 
     private final BlockingQueue<HttpServerRequest> platformRequests = new LinkedBlockingQueue<>();
@@ -65,43 +71,53 @@ class ShutdownIT {
     private Process process;
     private Path stdout;
     private Path stderr;
-    private String databaseUrl;
+    private URI database;
+    private DatabaseLink link;
+    private int upstreamPort;
+    private int platformPort;
     private int port;
 
     @BeforeEach
-    void startProcess() throws Exception {
+    void startStandIns() throws Exception {
         vertx = Vertx.vertx();
-        int upstreamPort = listen(vertx.createHttpServer().webSocketHandler(ShutdownIT::genesys));
+        upstreamPort = listen(vertx.createHttpServer().webSocketHandler(ShutdownIT::genesys));
         // The Platform (login included) holds every request until the test answers it: the worker stays inside its
         // first call while shutdown begins.
-        int platformPort = listen(vertx.createHttpServer().requestHandler(request -> {
+        platformPort = listen(vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             platformRequests.add(request);
         }));
         String override = System.getenv("CARRYOVER_TEST_DB_URL");
-        databaseUrl = override == null || override.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test" : override;
-        port = freePort();
+        database = URI.create((override == null || override.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test"
+                : override).substring("jdbc:".length()));
+        // A schema of its own, new for every run: due jobs that other tests or runs left would be claimed first.
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database.getHost(), database.getPort()), user(),
+                password())) {
+            c.createStatement().execute("drop schema if exists " + SCHEMA + " cascade");
+        }
+        link = DatabaseLink.start(database.getHost(), database.getPort() < 0 ? 5432 : database.getPort());
         stdout = Files.createTempFile("carryover-shutdown-it", ".out");
         stderr = Files.createTempFile("carryover-shutdown-it", ".err");
+    }
+
+    /** Starts the packaged application with these settings besides the common ones; it reaches PostgreSQL via the link. */
+    private void startApplication(String... settings) throws Exception {
+        port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.log.console.json.enabled=true",
-                "-Dquarkus.datasource.jdbc.url=" + databaseUrl,
+                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl("127.0.0.1", link.port()),
                 "-Dquarkus.datasource.username=" + user(),
-                "-Dcarryover.relay.upstream-url=ws://127.0.0.1:" + upstreamPort + "/v1",
-                "-Dcarryover.platform.client-id=shutdown-it",
-                "-Dcarryover.platform.client-secret=shutdown-it",
-                "-Dcarryover.platform.login-url=http://127.0.0.1:" + platformPort + "/login",
-                "-Dcarryover.platform.api-url=http://127.0.0.1:" + platformPort + "/api",
-                // The held call ends when the test answers it, not by a timeout or a retry.
-                "-Dcarryover.platform.read-timeout=5m",
-                "-Dcarryover.platform.retries=0",
-                // One worker claims a batch and works it in order: the jobs after the first are leased, not started.
-                "-Dcarryover.enrich.workers=1",
-                "-jar", APP.resolve("quarkus-run.jar").toString()));
+                "-Dquarkus.datasource.password=" + password(),
+                "-Dquarkus.flyway.schemas=" + SCHEMA,
+                "-Dcarryover.relay.upstream-url=ws://127.0.0.1:" + upstreamPort + "/v1"));
+        for (String setting : settings) {
+            command.add("-D" + setting);
+        }
+        command.addAll(List.of("-jar", APP.resolve("quarkus-run.jar").toString()));
         process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
@@ -113,10 +129,19 @@ class ShutdownIT {
                 });
     }
 
+    private String jdbcUrl(String host, int port) {
+        String query = database.getRawQuery() == null ? "" : database.getRawQuery() + "&";
+        return "jdbc:postgresql://" + host + (port < 0 ? "" : ":" + port) + database.getRawPath() + "?" + query
+                + "currentSchema=" + SCHEMA;
+    }
+
     @AfterEach
     void stopEverything() throws Exception {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        if (link != null) {
+            link.close();
         }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -127,6 +152,13 @@ class ShutdownIT {
 
     @Test
     void sigtermClosesGuestsWith1012DrainsTheArchiveReleasesLeasedJobsAndExitsCleanly() throws Exception {
+        startApplication("carryover.platform.client-id=shutdown-it", "carryover.platform.client-secret=shutdown-it",
+                "carryover.platform.login-url=http://127.0.0.1:" + platformPort + "/login",
+                "carryover.platform.api-url=http://127.0.0.1:" + platformPort + "/api",
+                // The held call ends when the test answers it, not by a timeout or a retry.
+                "carryover.platform.read-timeout=5m", "carryover.platform.retries=0",
+                // One worker claims a batch and works it in order: the jobs after the first are leased, not started.
+                "carryover.enrich.workers=1");
         List<UUID> jobs = insertDueJobs(3);
         HttpServerRequest inFlight = platformRequests.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertNotNull(inFlight, "the worker calls the Platform for the first job it claimed");
@@ -139,15 +171,11 @@ class ShutdownIT {
             return true;
         });
 
-        URI relay = URI.create("ws://127.0.0.1:" + port + "/v1?deploymentId=" + DEPLOYMENT + "&application=it");
         String text = "last words before SIGTERM " + UUID.randomUUID();
-        try (TestSocket first = TestSocket.connect(relay); TestSocket second = TestSocket.connect(relay)) {
+        try (TestSocket first = TestSocket.connect(relay()); TestSocket second = TestSocket.connect(relay())) {
             configure(first);
             configure(second);
-            first.send(request("onMessage").set("message", JSON.createObjectNode().put("type", "Text")
-                    .put("text", text)).toString());
-            JsonNode echo = JSON.readTree(first.next(PATIENCE));
-            assertEquals(text, echo.path("body").path("text").asText(), "relayed there and back");
+            say(first, text);
 
             process.destroy(); // SIGTERM
 
@@ -158,13 +186,12 @@ class ShutdownIT {
         }
         // Still shutting down (the worker is inside the held call): new guests are turned away.
         assertTrue(process.isAlive(), "the held Platform call keeps the process in its shutdown");
-        assertEquals(503, upgradeStatus(), "an upgrade during shutdown is refused");
+        assertNewGuestsAreRefused();
 
         // The Platform call in progress ends (a 503); its job is recorded as usual, the others were never started.
         inFlight.response().setStatusCode(503).end();
         assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the process exits: " + output());
-        // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran.
-        assertTrue(List.of(0, 143).contains(process.exitValue()), "exit status " + process.exitValue());
+        assertEquals(SIGTERM_EXIT, process.exitValue(), "exit status");
 
         assertEquals(1, countMessages(text), "the message sent just before SIGTERM is archived");
         assertEquals(List.of(), platformRequests.stream().map(HttpServerRequest::path).toList(),
@@ -174,9 +201,32 @@ class ShutdownIT {
             assertNull(lease(job), "job " + job + " keeps no lease: another replica takes it at once");
             untried += attempts(job) == 0 ? 1 : 0;
         }
-        assertTrue(untried >= jobs.size() - 1, untried + " of " + jobs.size() + " given back untried");
-        List<JsonNode> errors = logRecords().stream().filter(r -> "ERROR".equals(r.path("level").asText())).toList();
-        assertEquals(List.of(), errors);
+        assertEquals(jobs.size() - 1, untried, "all but the job in progress given back untried");
+        assertNoErrorLogged();
+    }
+
+    @Test
+    void theArchiveDrainWritesWhatPostgresqlCouldNotTakeBeforeTheProcessExits() throws Exception {
+        // Enrichment off: once the relay has closed its guests, only the drain keeps the process up.
+        startApplication("carryover.archive.max-retry-backoff=500ms", "carryover.archive.drain-timeout=5m");
+        link.cut();
+        String text = "said while PostgreSQL is away " + UUID.randomUUID();
+        try (TestSocket guest = TestSocket.connect(relay())) {
+            configure(guest);
+            say(guest, text);
+
+            process.destroy(); // SIGTERM
+
+            assertEquals(new TestSocket.CloseStatus(1012, "service restart"), guest.closeStatus(PATIENCE), output());
+        }
+        assertTrue(process.isAlive(), "the drain waits for PostgreSQL: " + output());
+        assertEquals(0, countMessages(text), "nothing was written before PostgreSQL came back");
+
+        link.restore();
+        assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the process exits: " + output());
+        assertEquals(SIGTERM_EXIT, process.exitValue(), "exit status");
+        assertEquals(1, countMessages(text), "the drain wrote the buffered message before the process exited");
+        assertNoErrorLogged();
     }
 
     // ---- the stand-in Genesys guest API: a session for every configure, an Inbound echo for every text
@@ -211,6 +261,17 @@ class ShutdownIT {
                 }
             }
         });
+    }
+
+    private URI relay() {
+        return URI.create("ws://127.0.0.1:" + port + "/v1?deploymentId=" + DEPLOYMENT + "&application=it");
+    }
+
+    private static void say(TestSocket guest, String text) throws IOException {
+        guest.send(request("onMessage").set("message", JSON.createObjectNode().put("type", "Text").put("text", text))
+                .toString());
+        assertEquals(text, JSON.readTree(guest.next(PATIENCE)).path("body").path("text").asText(),
+                "relayed there and back");
     }
 
     private static ObjectNode request(String action) {
@@ -293,11 +354,15 @@ class ShutdownIT {
     }
 
     private Connection connection() throws SQLException {
-        return DriverManager.getConnection(databaseUrl, user(), env("CARRYOVER_TEST_DB_PASSWORD", ""));
+        return DriverManager.getConnection(jdbcUrl(database.getHost(), database.getPort()), user(), password());
     }
 
     private static String user() {
         return env("CARRYOVER_TEST_DB_USER", "postgres");
+    }
+
+    private static String password() {
+        return env("CARRYOVER_TEST_DB_PASSWORD", "");
     }
 
     private static String env(String name, String fallback) {
@@ -318,6 +383,10 @@ class ShutdownIT {
         return records;
     }
 
+    private void assertNoErrorLogged() throws IOException {
+        assertEquals(List.of(), logRecords().stream().filter(r -> "ERROR".equals(r.path("level").asText())).toList());
+    }
+
     private String output() {
         try {
             return "\n--- stdout\n" + Files.readString(stdout) + "\n--- stderr\n" + Files.readString(stderr);
@@ -326,18 +395,22 @@ class ShutdownIT {
         }
     }
 
-    /** The status a new guest's upgrade gets: 101 when it is accepted. */
-    private int upgradeStatus() throws Exception {
+    /** Connection refused (the HTTP server is closed) or, while the relay closes guests, 503 to the upgrade. */
+    private void assertNewGuestsAreRefused() throws Exception {
         try {
             vertx.createWebSocketClient().connect(port, "127.0.0.1", "/v1?deploymentId=" + DEPLOYMENT)
                     .toCompletionStage().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).close();
-            return 101;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
-                return rejected.getStatus();
+                assertEquals(503, rejected.getStatus(), "an upgrade during shutdown");
+                return;
+            }
+            if (e.getCause() instanceof ConnectException) {
+                return;
             }
             throw e;
         }
+        fail("a new guest was accepted during shutdown");
     }
 
     private static int listen(HttpServer server) throws Exception {
