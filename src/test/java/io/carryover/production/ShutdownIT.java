@@ -64,6 +64,8 @@ class ShutdownIT {
     /** 128 + 15: the JVM's status once the shutdown hooks that SIGTERM started have run (Quarkus keeps it). */
     private static final int SIGTERM_EXIT = 143;
     private static final String SCHEMA = "shutdown_it";
+    /** OutboxWorker's log line at the start of shutdown step 3 (package-private there). */
+    private static final String OUTBOX_STOPPING = "enrichment outbox stopping: leased jobs not started are given back";
     private static final String DEPLOYMENT = "5c0e5e5a-0000-4000-8000-000000000001";
 
     private final BlockingQueue<HttpServerRequest> platformRequests = new LinkedBlockingQueue<>();
@@ -188,7 +190,10 @@ class ShutdownIT {
         assertTrue(process.isAlive(), "the held Platform call keeps the process in its shutdown");
         assertNewGuestsAreRefused();
 
-        // The Platform call in progress ends (a 503); its job is recorded as usual, the others were never started.
+        // Once step 3 has begun, the Platform call in progress ends (a 503): its job is recorded as usual, the others
+        // are never started. Answered earlier, the worker would rightly go on to the next job.
+        Awaitility.await("the outbox stops").atMost(PATIENCE).ignoreExceptions().until(() -> logRecords().stream()
+                .anyMatch(r -> OUTBOX_STOPPING.equals(r.path("message").asText())));
         inFlight.response().setStatusCode(503).end();
         assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the process exits: " + output());
         assertEquals(SIGTERM_EXIT, process.exitValue(), "exit status");
