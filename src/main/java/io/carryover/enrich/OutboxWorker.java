@@ -25,6 +25,7 @@ class OutboxWorker {
 
     private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
     private static final int CLAIM_BATCH = 5;
+    static final String STOPPING = "enrichment outbox stopping: leased jobs not started are given back";
 
     private final EnrichConfig config;
     private final EnrichmentOutbox queue;
@@ -71,6 +72,7 @@ class OutboxWorker {
     void stop() {
         running = false;
         queue.jobsQueued();
+        LOG.info(STOPPING);
         // A call in flight may take a while; past the lease its job is another instance's anyway.
         long deadline = System.nanoTime() + config.lease().toNanos();
         for (Thread thread : threads) {

@@ -12,14 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.carryover.identity.IdentityVerification;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -114,9 +113,11 @@ public class Relay {
 
     /**
      * Step 1 of shutdown (before the archive drains): refuse new guests and close open ones with 1012 so that they
-     * reconnect to another replica; waits briefly for the close frames to leave.
+     * reconnect to another replica; waits briefly for the close frames to leave. Quarkus closes the HTTP server, and
+     * with it every guest socket (1000), before it fires {@code ShutdownEvent}, so this runs in the pre-shutdown
+     * phase ({@code quarkus.shutdown.delay-enabled=true}).
      */
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
+    void stop(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
         List<RelaySession> open = List.copyOf(sessions.values());
         CountDownLatch closed = new CountDownLatch(open.size());

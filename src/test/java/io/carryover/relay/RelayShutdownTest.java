@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import io.carryover.testing.Guest;
 import io.carryover.testing.TestSocket;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Step 1 of shutdown, run in-process: the relay's ShutdownEvent observer is called as Quarkus calls it on SIGTERM,
+ * Step 1 of shutdown, run in-process: the relay's pre-shutdown observer is called as Quarkus calls it on SIGTERM,
  * and its effect is observed on real sockets. Its own profile, so no other test shares the stopped relay.
  */
 @QuarkusTest
@@ -44,7 +44,7 @@ class RelayShutdownTest {
             second.send("{\"action\":\"echo\"}");
             second.next(WAIT);
 
-            relay.stop(new ShutdownEvent());
+            relay.stop(new ShutdownDelayInitiatedEvent());
 
             for (TestSocket guest : new TestSocket[] { first, second }) {
                 TestSocket.CloseStatus status = guest.closeStatus(WAIT);

@@ -45,7 +45,7 @@ public final class DatabaseLink implements AutoCloseable {
         acceptor.start();
     }
 
-    static DatabaseLink start(String targetHost, int targetPort) throws IOException {
+    public static DatabaseLink start(String targetHost, int targetPort) throws IOException {
         DatabaseLink link = new DatabaseLink(targetHost, targetPort);
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
