@@ -148,7 +148,7 @@ public class Relay {
                 + "/v1"));
     }
 
-    /** Host, port and TLS from {@code upstream}; the request line is its path plus the client's raw query, byte for byte. */
+    /** Host, port and TLS from {@code upstream}; the request line is its path plus the client's raw query, as is. */
     static WebSocketConnectOptions connectOptions(URI upstream, String rawQuery) {
         boolean tls = "wss".equalsIgnoreCase(upstream.getScheme());
         String path = upstream.getRawPath() == null || upstream.getRawPath().isEmpty() ? "/" : upstream.getRawPath();
