@@ -14,7 +14,7 @@ import io.quarkus.runtime.ShutdownEvent;
 @ApplicationScoped
 class ArchiveDrain {
 
-    /** After the relay's (1), before the outbox releases its leases (30). */
+    /** After the relay (its pre-shutdown step), before the outbox releases its leases (30). */
     static final int PRIORITY = 10;
 
     private final ArchiveConfig config;

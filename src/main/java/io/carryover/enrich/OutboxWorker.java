@@ -64,7 +64,7 @@ class OutboxWorker {
         }
     }
 
-    /** After the relay (1) and the archive (10, 20): jobs the archive queued while draining are released too. */
+    /** After the relay (pre-shutdown) and the archive (10): jobs the archive queued while draining are released too. */
     void stop(@Observes @Priority(30) ShutdownEvent event) {
         stop();
     }

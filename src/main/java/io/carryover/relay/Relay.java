@@ -1,7 +1,6 @@
 package io.carryover.relay;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,13 +19,16 @@ import org.jboss.logging.Logger;
 
 import io.carryover.identity.IdentityVerification;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.RoutingContext;
 
 /** Opens one upstream Genesys socket per guest connection and wires both into a {@link RelaySession}. */
@@ -42,15 +45,18 @@ public class Relay {
     private final FrameTap tap;
     private final RelayMetrics metrics;
     private final Vertx vertx;
+    private final WebSocketClient upstreamClient;
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    Relay(RelayConfig config, IdentityVerification identities, FrameTap tap, RelayMetrics metrics, Vertx vertx) {
+    Relay(RelayConfig config, IdentityVerification identities, FrameTap tap, RelayMetrics metrics, Vertx vertx,
+            WebSocketClient upstreamClient) {
         this.config = config;
         this.identities = identities;
         this.tap = tap;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.upstreamClient = upstreamClient;
     }
 
     void accept(RoutingContext context) {
@@ -93,22 +99,23 @@ public class Relay {
         identities.verifyAsync(bearer).subscribe().with(session::identityResolved);
 
         String origin = config.origin().orElse(client.headers().get(HttpHeaders.ORIGIN));
-        URI upstream = upstreamUri(deploymentId);
-        BasicWebSocketConnector connector = BasicWebSocketConnector.create()
-                // The path goes separately: the connector appends "/" + path() to a base URI's path.
-                .baseUri(withQuery(upstream, query))
-                .path(upstream.getRawPath())
-                .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
-                .onTextMessage((up, frame) -> session.fromUpstream(frame))
-                .onBinaryMessage((up, frame) -> session.binaryFromUpstream(frame))
-                .onClose((up, reason) -> session.upstreamClosed(reason))
-                .onError((up, failure) -> session.upstreamError(failure));
+        WebSocketConnectOptions options = connectOptions(upstreamUri(deploymentId), query);
         if (origin != null) {
-            connector.addHeader("Origin", origin);
+            options.addHeader(HttpHeaders.ORIGIN, origin);
         }
-        connector.connect()
-                .ifNoItem().after(config.connectTimeout()).fail()
-                .subscribe().with(session::upstreamConnected, session::upstreamFailed);
+        // One deadline for TCP connect, TLS and the upgrade together; a socket that arrives late is closed.
+        Promise<WebSocket> connected = Promise.promise();
+        long deadline = vertx.setTimer(config.connectTimeout().toMillis(),
+                t -> connected.tryFail(new TimeoutException("upstream handshake")));
+        upstreamClient.connect(options).onComplete(result -> {
+            vertx.cancelTimer(deadline);
+            if (result.failed()) {
+                connected.tryFail(result.cause());
+            } else if (!connected.tryComplete(result.result())) {
+                result.result().close();
+            }
+        });
+        connected.future().onSuccess(session::upstreamConnected).onFailure(session::upstreamFailed);
     }
 
     /**
@@ -142,14 +149,15 @@ public class Relay {
                 + "/v1"));
     }
 
-    /** Scheme, host and port of {@code upstream} with the client's query string, byte for byte. */
-    static URI withQuery(URI upstream, String rawQuery) {
-        try {
-            // The multi-argument constructor quotes '%', so getQuery() (which the connector uses) returns rawQuery.
-            return new URI(upstream.getScheme(), null, upstream.getHost(), upstream.getPort(), "", rawQuery, null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("unusable upstream URL", e);
-        }
+    /** Host, port and TLS from {@code upstream}; the request line is its path plus the client's raw query, as is. */
+    static WebSocketConnectOptions connectOptions(URI upstream, String rawQuery) {
+        boolean tls = "wss".equalsIgnoreCase(upstream.getScheme());
+        String path = upstream.getRawPath() == null || upstream.getRawPath().isEmpty() ? "/" : upstream.getRawPath();
+        return new WebSocketConnectOptions()
+                .setHost(upstream.getHost())
+                .setPort(upstream.getPort() >= 0 ? upstream.getPort() : tls ? 443 : 80)
+                .setSsl(tls)
+                .setURI(rawQuery == null ? path : path + "?" + rawQuery);
     }
 
     /** The bearer from {@code Authorization}, or from the browser carrier subprotocol; null if none. */

@@ -31,6 +31,13 @@ public interface RelayConfig {
     @WithDefault("65536")
     int maxFrameBytes();
 
+    /**
+     * Largest message accepted from Genesys, in UTF-8 bytes, whether sent in one frame or fragmented; larger ones close
+     * the client with 1009. Separate from {@link #maxFrameBytes()}: Genesys may send more than a client may.
+     */
+    @WithDefault("1048576")
+    int maxUpstreamMessageBytes();
+
     /** Bytes that may wait, per direction, for a slow reader before the connection is closed. */
     @WithDefault("1048576")
     int maxBufferedBytes();

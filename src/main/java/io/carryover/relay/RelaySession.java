@@ -1,10 +1,5 @@
 package io.carryover.relay;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +16,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,6 +25,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -58,22 +52,17 @@ final class RelaySession {
     private final RelayMetrics metrics;
     private final Vertx vertx;
     private final Runnable onFinish;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-
-    /** The message being received in fragments (client event loop only); null between messages. */
-    private Buffer fragments;
-    private boolean fragmentsAreBinary;
+    private final MessageAssembler fromClientMessages;
+    private final MessageAssembler fromUpstreamMessages;
     private long pingTimer = -1;
     private final Promise<Void> clientGone = Promise.promise();
 
     private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private int waitingBytes;
     private Identity identity;
-    private WebSocketClientConnection connectingUpstream;
+    private WebSocket connectingUpstream;
     /** Set once both the upstream socket and the identity are known; from then on frames go straight through. */
-    private volatile WebSocketClientConnection upstream;
+    private volatile WebSocket upstream;
     private volatile FrameTap.Listener listener;
 
     private final AtomicLong unsentToUpstream = new AtomicLong();
@@ -92,6 +81,40 @@ final class RelaySession {
         this.metrics = metrics;
         this.vertx = vertx;
         this.onFinish = onFinish;
+        fromClientMessages = new MessageAssembler(config.maxFrameBytes(), false, new MessageAssembler.Receiver() {
+            @Override
+            public void text(String message, int bytes) {
+                fromClient(message, bytes);
+            }
+
+            @Override
+            public void binary(Buffer message) {
+                throw new IllegalStateException("binary is refused from clients");
+            }
+
+            @Override
+            public void refused(MessageAssembler.Refusal refusal) {
+                refusedFromClient(refusal);
+            }
+        });
+        // Genesys messages may be larger than a client's: they have their own bound.
+        fromUpstreamMessages = new MessageAssembler(config.maxUpstreamMessageBytes(), true,
+                new MessageAssembler.Receiver() {
+                    @Override
+                    public void text(String message, int bytes) {
+                        fromUpstream(message, bytes);
+                    }
+
+                    @Override
+                    public void binary(Buffer message) {
+                        binaryFromUpstream(message);
+                    }
+
+                    @Override
+                    public void refused(MessageAssembler.Refusal refusal) {
+                        refusedFromUpstream(refusal);
+                    }
+                });
     }
 
     void start() {
@@ -106,6 +129,10 @@ final class RelaySession {
         pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> {
             if (!closed.get()) {
                 client.writePing(Buffer.buffer());
+                WebSocket up = upstream;
+                if (up != null) {
+                    up.writePing(Buffer.buffer());
+                }
             }
         });
     }
@@ -141,48 +168,27 @@ final class RelaySession {
     // ---- client side (client connection's event loop)
 
     private void frameFromClient(WebSocketFrame frame) {
-        if (closed.get()) {
-            return;
+        if (!closed.get()) {
+            fromClientMessages.frame(frame);
         }
-        Buffer message;
-        if (frame.isText() || frame.isBinary()) {
-            fragmentsAreBinary = frame.isBinary();
-            message = frame.binaryData();
-        } else if (frame.isContinuation() && fragments != null) {
-            message = fragments.appendBuffer(frame.binaryData());
-        } else {
-            return; // ping, pong and close are the transport's
+    }
+
+    private void refusedFromClient(MessageAssembler.Refusal refusal) {
+        switch (refusal) {
+            case BINARY -> {
+                metrics.closedByRelay("binary");
+                closeBoth(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
+            }
+            case TOO_BIG -> tooBig();
+            case INVALID_UTF8 -> {
+                metrics.closedByRelay("invalid-utf8");
+                closeBoth(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+            }
         }
-        if (fragmentsAreBinary) {
-            fragments = null;
-            metrics.closedByRelay("binary");
-            closeBoth(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
-            return;
-        }
-        if (message.length() > config.maxFrameBytes()) {
-            fragments = null;
-            tooBig();
-            return;
-        }
-        if (!frame.isFinal()) {
-            // The first fragment's buffer may belong to the transport: collect into our own.
-            fragments = fragments == null ? Buffer.buffer(message.length() * 2).appendBuffer(message) : message;
-            return;
-        }
-        fragments = null;
-        String text;
-        try {
-            text = utf8.decode(ByteBuffer.wrap(message.getBytes())).toString();
-        } catch (CharacterCodingException e) {
-            metrics.closedByRelay("invalid-utf8");
-            closeBoth(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
-            return;
-        }
-        fromClient(text, message.length());
     }
 
     private void fromClient(String frame, int bytes) {
-        WebSocketClientConnection up = upstream;
+        WebSocket up = upstream;
         if (up == null) {
             synchronized (this) {
                 up = upstream;
@@ -216,8 +222,8 @@ final class RelaySession {
 
     private void clientClosed(int code, String reason) {
         if (closed.compareAndSet(false, true)) {
-            WebSocketClientConnection up = upstreamOrConnecting();
-            if (up != null && up.isOpen()) {
+            WebSocket up = upstreamOrConnecting();
+            if (up != null && !up.isClosed()) {
                 close(up, code, reason);
             }
             finish();
@@ -226,11 +232,17 @@ final class RelaySession {
 
     // ---- upstream side (upstream connection's event loop)
 
-    synchronized void upstreamConnected(WebSocketClientConnection connection) {
+    synchronized void upstreamConnected(WebSocket connection) {
         if (closed.get()) {
-            connection.close().subscribe().with(ok -> { }, err -> { });
+            connection.close();
             return;
         }
+        connection.frameHandler(this::frameFromUpstream);
+        connection.exceptionHandler(this::upstreamError);
+        connection.closeHandler(v -> {
+            Short code = connection.closeStatusCode();
+            upstreamClosed(code == null ? CloseCodes.ABNORMAL : code, connection.closeReason());
+        });
         connectingUpstream = connection;
         releaseIfReady();
     }
@@ -241,7 +253,16 @@ final class RelaySession {
         closeBoth(CloseCodes.INTERNAL_ERROR, "upstream unavailable");
     }
 
-    void upstreamError(Throwable failure) {
+    private void upstreamError(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupt
+                && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            // A single frame above the bound: the transport refuses it before it is buffered.
+            refusedFromUpstream(MessageAssembler.Refusal.TOO_BIG);
+            return;
+        }
+        if (failure instanceof HttpClosedException) {
+            return; // pending writes failing after the connection ended
+        }
         metrics.error("upstream");
         debug("upstream socket error: %s", failure.getClass().getSimpleName());
     }
@@ -251,7 +272,28 @@ final class RelaySession {
         releaseIfReady();
     }
 
-    void fromUpstream(String frame) {
+    private void frameFromUpstream(WebSocketFrame frame) {
+        if (!closed.get()) {
+            fromUpstreamMessages.frame(frame);
+        }
+    }
+
+    private void refusedFromUpstream(MessageAssembler.Refusal refusal) {
+        switch (refusal) {
+            case TOO_BIG -> {
+                metrics.closedByRelay("upstream-oversize");
+                closeBoth(CloseCodes.TOO_BIG, "upstream message exceeds " + config.maxUpstreamMessageBytes()
+                        + " bytes");
+            }
+            case INVALID_UTF8 -> {
+                metrics.closedByRelay("upstream-invalid-utf8");
+                closeBoth(CloseCodes.INVALID_PAYLOAD, "upstream text is not valid UTF-8");
+            }
+            case BINARY -> throw new IllegalStateException("binary is passed on from upstream");
+        }
+    }
+
+    private void fromUpstream(String frame, int bytes) {
         if (closed.get()) {
             return;
         }
@@ -263,8 +305,8 @@ final class RelaySession {
         if (l != null) {
             l.fromUpstream(frame);
         }
-        long size = frame.length();
-        if (unsentToClient.addAndGet(size) > config.maxBufferedBytes()) {
+        long size = bytes;
+        if (overBudget(unsentToClient, size)) {
             metrics.closedByRelay("client-not-reading");
             closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
             return;
@@ -273,16 +315,14 @@ final class RelaySession {
     }
 
     /** Genesys speaks text only; should it ever send binary, it is passed on untouched but not archived. */
-    void binaryFromUpstream(Buffer frame) {
+    private void binaryFromUpstream(Buffer frame) {
         if (!closed.get()) {
             client.writeBinaryMessage(frame);
         }
     }
 
-    void upstreamClosed(CloseReason reason) {
+    private void upstreamClosed(int code, String message) {
         if (closed.compareAndSet(false, true)) {
-            int code = reason.getCode();
-            String message = reason.getMessage();
             if (!CloseCodes.sendable(code)) {
                 code = CloseCodes.INTERNAL_ERROR;
                 message = "upstream closed abnormally";
@@ -317,7 +357,7 @@ final class RelaySession {
             return;
         }
         listener = tap.open(deploymentId, identity);
-        WebSocketClientConnection up = connectingUpstream;
+        WebSocket up = connectingUpstream;
         String frame;
         while ((frame = waiting.poll()) != null) {
             if (!forwardToUpstream(up, frame)) {
@@ -328,7 +368,7 @@ final class RelaySession {
         upstream = up;
     }
 
-    private boolean forwardToUpstream(WebSocketClientConnection up, String frame) {
+    private boolean forwardToUpstream(WebSocket up, String frame) {
         if (verifiedIdentityRequired && !(identity instanceof Identity.Verified) && !mayForwardUnverified(frame)) {
             return false;
         }
@@ -341,13 +381,12 @@ final class RelaySession {
             l.fromClient(frame);
         }
         long size = frame.length();
-        if (unsentToUpstream.addAndGet(size) > config.maxBufferedBytes()) {
+        if (overBudget(unsentToUpstream, size)) {
             metrics.closedByRelay("upstream-slow");
             closeBoth(CloseCodes.TRY_AGAIN_LATER, "upstream is not keeping up");
             return false;
         }
-        up.sendText(frame).subscribe().with(ok -> unsentToUpstream.addAndGet(-size),
-                err -> unsentToUpstream.addAndGet(-size));
+        up.writeTextMessage(frame).onComplete(done -> unsentToUpstream.addAndGet(-size));
         return true;
     }
 
@@ -374,13 +413,22 @@ final class RelaySession {
         return false;
     }
 
+    /**
+     * Counts a write against the slow-reader budget. A message alone is always let through (its size has its own
+     * bound, which may exceed the budget); one that would queue behind others beyond the budget is not.
+     */
+    private boolean overBudget(AtomicLong unsent, long size) {
+        long pending = unsent.addAndGet(size);
+        return pending > size && pending > config.maxBufferedBytes();
+    }
+
     private void closeBoth(int code, String reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         closeClient(code, reason);
-        WebSocketClientConnection up = upstreamOrConnecting();
-        if (up != null && up.isOpen()) {
+        WebSocket up = upstreamOrConnecting();
+        if (up != null && !up.isClosed()) {
             close(up, CloseCodes.NORMAL, "client connection closed by relay");
         }
         finish();
@@ -418,7 +466,7 @@ final class RelaySession {
         }
     }
 
-    private synchronized WebSocketClientConnection upstreamOrConnecting() {
+    private synchronized WebSocket upstreamOrConnecting() {
         return upstream != null ? upstream : connectingUpstream;
     }
 
@@ -432,9 +480,9 @@ final class RelaySession {
         onFinish.run();
     }
 
-    private static void close(WebSocketClientConnection connection, int code, String reason) {
+    private static void close(WebSocket connection, int code, String reason) {
         int sendable = CloseCodes.sendable(code) ? code : CloseCodes.NORMAL;
-        connection.close(new CloseReason(sendable, reason)).subscribe().with(ok -> { }, err -> { });
+        connection.close((short) sendable, reason);
     }
 
     /** Relay log lines carry the connection id; never frame content or tokens. */
