@@ -57,10 +57,14 @@ final class SessionTracker {
             return;
         }
         try {
+            // The strict read first: a configure that parsers may read two ways (duplicate keys) is not archived,
+            // as we cannot know which session Genesys starts.
+            GuestProtocol.strictAction(frame);
             if (GuestProtocol.parseClient(frame) instanceof ClientRequest.Configure configure) {
                 requested = configure;
             }
         } catch (MalformedFrameException e) {
+            requested = null;
             metrics.unparsable("client");
         }
     }

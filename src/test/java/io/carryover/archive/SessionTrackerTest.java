@@ -177,6 +177,17 @@ class SessionTrackerTest {
     }
 
     @Test
+    void aConfigureThatParsersMayReadTwoWaysIsNotArchived() {
+        SessionTracker tracker = tracker(new Identity.Verified(new CustomerKey("https://issuer", "alice")));
+        // Which of the two actions Genesys acts on is unknowable: neither a guest nor alice's session is recorded.
+        tracker.fromClient("{\"action\":\"configureSession\",\"action\":\"configureAuthenticatedSession\","
+                + "\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"data\":{\"code\":\"x\"}}");
+        tracker.fromUpstream(sessionResponse(true, false), Instant.now());
+        tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
+        assertTrue(out.isEmpty(), out.toString());
+    }
+
+    @Test
     void unparsableFramesAreCountedAndSkipped() {
         SessionTracker tracker = tracker(Identity.MISSING);
         tracker.fromClient("{oops");
