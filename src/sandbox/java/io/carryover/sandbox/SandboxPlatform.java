@@ -75,13 +75,13 @@ public class SandboxPlatform {
 
     /** Body of POST faults. */
     public record FaultRequest(Integer status, Integer count, Long latencyMs, Integer retryAfterSeconds,
-            String endpoint) {
+            String endpoint, String path) {
     }
 
     /** A pending fault as GET/POST faults show it; {@code remaining} counts down per request it hits. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FaultView(Integer status, int remaining, long latencyMs, Integer retryAfterSeconds,
-            List<String> endpoints) {
+            List<String> endpoints, String path) {
     }
 
     /** One Platform API request as the request log keeps it; {@code body} only for PATCH. */
@@ -112,19 +112,27 @@ public class SandboxPlatform {
         final long latencyMs;
         final Integer retryAfterSeconds;
         final Set<Endpoint> endpoints;
+        /** Only requests for exactly this raw path, when set (so a test's fault is not used up by other callers). */
+        final String path;
         int remaining;
 
-        Fault(Integer status, long latencyMs, Integer retryAfterSeconds, Set<Endpoint> endpoints, int remaining) {
+        Fault(Integer status, long latencyMs, Integer retryAfterSeconds, Set<Endpoint> endpoints, String path,
+                int remaining) {
             this.status = status;
             this.latencyMs = latencyMs;
             this.retryAfterSeconds = retryAfterSeconds;
             this.endpoints = endpoints;
+            this.path = path;
             this.remaining = remaining;
+        }
+
+        boolean hits(Call call) {
+            return endpoints.contains(call.endpoint()) && (path == null || path.equals(call.path()));
         }
 
         FaultView view() {
             return new FaultView(status, remaining, latencyMs, retryAfterSeconds,
-                    endpoints.stream().map(Endpoint::label).toList());
+                    endpoints.stream().map(Endpoint::label).toList(), path);
         }
 
         String label() {
@@ -164,7 +172,7 @@ public class SandboxPlatform {
     /** Runs one Platform request through faults, auth, rate limit and {@code work}; logs the outcome. */
     public Uni<Response> serve(Call call, Function<String, Response> work) {
         long received = System.currentTimeMillis();
-        Fault fault = takeFault(call.endpoint());
+        Fault fault = takeFault(call);
         String[] clientId = new String[1];
         Uni<Void> start = Uni.createFrom().voidItem();
         if (fault != null && fault.latencyMs > 0) {
@@ -428,7 +436,8 @@ public class SandboxPlatform {
         }
         Set<Endpoint> endpoints = endpoints(request.endpoint());
         synchronized (faults) {
-            faults.add(new Fault(request.status(), latency, request.retryAfterSeconds(), endpoints, count));
+            faults.add(new Fault(request.status(), latency, request.retryAfterSeconds(), endpoints,
+                    request.path() == null || request.path().isBlank() ? null : request.path(), count));
             return faultViews();
         }
     }
@@ -466,11 +475,11 @@ public class SandboxPlatform {
                 config.tokenLifetime().toSeconds());
     }
 
-    private Fault takeFault(Endpoint endpoint) {
+    private Fault takeFault(Call call) {
         synchronized (faults) {
             for (Iterator<Fault> it = faults.iterator(); it.hasNext();) {
                 Fault fault = it.next();
-                if (fault.endpoints.contains(endpoint)) {
+                if (fault.hits(call)) {
                     if (--fault.remaining <= 0) {
                         it.remove();
                     }

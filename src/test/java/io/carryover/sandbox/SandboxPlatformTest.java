@@ -400,7 +400,9 @@ class SandboxPlatformTest {
     @Test
     void latencyDelaysTheAnswerWithoutBlockingOthers() throws Exception {
         String bearer = Sandbox.platformToken();
-        Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 2, "endpoint", "details"));
+        // Only this test's path: the shared application's enrichment workers may call details meanwhile.
+        Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 2, "endpoint", "details",
+                "path", "/sandbox/platform/api/v2/conversations/messages/no-such-message/details"));
 
         long start = System.nanoTime();
         api(bearer).get(DETAILS, "no-such-message").then().statusCode(404);
