@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,14 +19,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.carryover.identity.CustomerKey;
 import io.carryover.identity.IdentityConfig;
+import io.quarkus.vertx.http.runtime.security.annotation.BasicAuthentication;
 
 /**
  * Pull mode for Architect: a Genesys Web Services Data Action posts the conversation id and the customer's
  * {@code sub} and gets flat fields to use with Set Participant Data. Same summary, redaction and bounds as the PATCH.
  */
 @Path("/architect/summary")
-@DataActionSecured
+@BasicAuthentication
+@RolesAllowed(DataActionResource.ROLE)
 public class DataActionResource {
+
+    /** Role of the data action's Basic user ({@code quarkus.security.users.embedded.roles.<user>=data-action}). */
+    public static final String ROLE = "data-action";
 
     /** Input: {@code Message.ConversationID} and {@code Message.Message.senderAddressInfo.addressDisplayable}. */
     public record Request(String conversationId, String sub) {

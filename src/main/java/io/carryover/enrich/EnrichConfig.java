@@ -77,13 +77,8 @@ public interface EnrichConfig {
         int maxTotalBytes();
     }
 
-    /** Credentials and issuer for the Architect data-action endpoint (pull mode). */
+    /** The Architect data-action endpoint (pull mode); its Basic user is a Quarkus embedded user with role data-action. */
     interface DataAction {
-        /** Basic-auth user the Genesys Web Services Data Action integration sends. */
-        Optional<String> username();
-
-        Optional<String> password();
-
         /** OIDC issuer of the {@code sub} Architect passes; default: the only configured identity issuer. */
         Optional<String> issuer();
     }

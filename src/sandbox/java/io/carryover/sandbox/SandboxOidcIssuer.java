@@ -26,9 +26,17 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 @ApplicationScoped
 public class SandboxOidcIssuer {
 
-    /** What POST /sandbox/oidc/token accepts; only sub is required. */
+    /**
+     * What POST /sandbox/oidc/token accepts; only sub is required. A service token for the History API: aud
+     * {@code carryover-history}, {@code roles} (e.g. history.read), optionally {@code deployments} and
+     * {@code clientId}.
+     */
     public record TokenRequest(String sub, String aud, Long expiresInSeconds, String issuer, String email,
-            String name) {
+            String name, List<String> roles, List<String> deployments, String clientId) {
+
+        public TokenRequest(String sub, String aud, Long expiresInSeconds, String issuer, String email, String name) {
+            this(sub, aud, expiresInSeconds, issuer, email, name, null, null, null);
+        }
     }
 
     /** A minted token and the lifetime reported to the client (never negative). */
@@ -88,6 +96,15 @@ public class SandboxOidcIssuer {
         }
         if (request.name() != null) {
             claims.claim("name", request.name());
+        }
+        if (request.roles() != null) {
+            claims.claim("roles", request.roles());
+        }
+        if (request.deployments() != null) {
+            claims.claim("carryover_deployments", request.deployments());
+        }
+        if (request.clientId() != null) {
+            claims.claim("client_id", request.clientId());
         }
         String token = claims.jws().keyId(keyId).sign(keyPair.getPrivate());
         return new MintedToken(token, Math.max(0, lifetime));

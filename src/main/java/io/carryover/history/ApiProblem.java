@@ -1,0 +1,39 @@
+package io.carryover.history;
+
+/**
+ * An RFC 9457 problem: {@code type} is {@code urn:carryover:problem:<slug>}, stable per case, documented in the
+ * README. Thrown by History API code; {@link Problems} writes it as {@code application/problem+json}.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    public ApiProblem(int status, String slug, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public static ApiProblem notFound(String what) {
+        return new ApiProblem(404, "not-found", "Not found", what + " was not found");
+    }
+
+    public static ApiProblem badRequest(String slug, String detail) {
+        return new ApiProblem(400, slug, "Invalid request", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+}

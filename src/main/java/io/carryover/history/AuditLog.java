@@ -1,0 +1,37 @@
+package io.carryover.history;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * Records History API actions, inside the request and before its answer is sent: no answer without its audit row.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    /** Actions as stored in {@code audit_log.action}. */
+    public enum Action {
+        LOOKUP, LIST, READ, SUMMARY, SEARCH, SEARCH_ALL, EXPORT, ERASE, AUDIT;
+
+        String value() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** In its own transaction: a refused or failed request keeps its audit row. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void record(Caller caller, Action action, UUID customerId, String target, String result) {
+        AuditEntry entry = new AuditEntry();
+        entry.at = Instant.now();
+        entry.callerIssuer = caller.issuer();
+        entry.callerSubject = caller.subject();
+        entry.action = action.value();
+        entry.customerId = customerId;
+        entry.target = target;
+        entry.result = result;
+        entry.persist();
+    }
+}

@@ -1,0 +1,47 @@
+package io.carryover.history;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "carryover.history")
+public interface HistoryConfig {
+
+    /**
+     * Issuers of service tokens (CRMs, bots, analytics, the privacy officer), by a name of your choosing. Customer
+     * tokens come from {@code carryover.identity.issuers}: the same issuer may serve both only with a different
+     * audience.
+     */
+    Map<String, ServiceIssuer> serviceIssuers();
+
+    /** Claim of a service token that lists its roles ({@code history.read}, ...); a dotted path for nested claims. */
+    @WithDefault("roles")
+    String rolesClaim();
+
+    /**
+     * Claim of a service token that lists the deployment ids it may see; a token without it sees every deployment.
+     */
+    @WithDefault("carryover_deployments")
+    String deploymentsClaim();
+
+    /** PostgreSQL text-search configuration used to index and query message text. */
+    @WithDefault("simple")
+    String searchConfiguration();
+
+    /** Conversations older than this are deleted by the retention job; unset: kept forever. */
+    Optional<Duration> retention();
+
+    interface ServiceIssuer {
+        /** Exact {@code iss} claim value. */
+        String issuer();
+
+        /** Where the issuer publishes its signing keys (JWKS). */
+        String jwksUrl();
+
+        /** Required {@code aud} value. */
+        String audience();
+    }
+}

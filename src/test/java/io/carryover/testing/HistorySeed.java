@@ -1,0 +1,85 @@
+package io.carryover.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.carryover.identity.CustomerKey;
+
+/**
+ * Writes archive rows straight into PostgreSQL, as the archive writer would, for History API tests that need many
+ * conversations or exact times. End-to-end tests drive real sockets instead (see {@code EnrichmentTest}).
+ */
+public final class HistorySeed {
+
+    public static final String DEPLOYMENT = "seed-deployment";
+
+    /** One message to seed: direction Inbound (customer) or Outbound (agent). */
+    public record Line(String direction, String text, String sender) {
+        public static Line customer(String text) {
+            return new Line("Inbound", text, null);
+        }
+
+        public static Line agent(String text) {
+            return new Line("Outbound", text, "Agent Smith");
+        }
+    }
+
+    private HistorySeed() {
+    }
+
+    /** The customer row for a verified identity (idempotent); returns its id. */
+    public static UUID customer(String issuer, String subject) {
+        UUID id = new CustomerKey(issuer, subject).id();
+        execute("insert into customer (id, issuer, subject, created_at) values (?, ?, ?, now()) on conflict do nothing",
+                id, issuer, subject);
+        return id;
+    }
+
+    /**
+     * A closed conversation of {@code customerId} started at {@code startedAt}, one message per second; returns the
+     * conversation id. {@code genesysId} may be null (not correlated).
+     */
+    public static UUID conversation(UUID customerId, String deployment, Instant startedAt, String genesysId,
+            List<Line> lines) {
+        UUID session = UUID.nameUUIDFromBytes(("seed-session\n" + deployment + "\n" + customerId).getBytes());
+        execute("""
+                insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
+                values (?, ?, ?, ?, now(), now()) on conflict do nothing""",
+                session, deployment, String.format("%064x", Math.abs(session.getMostSignificantBits())), customerId);
+        UUID id = UUID.randomUUID();
+        execute("""
+                insert into conversation (id, genesys_conversation_id, deployment_id, customer_id, session_id,
+                                          started_at, ended_at, state)
+                values (?, ?, ?, ?, ?, ?, ?, 'CLOSED')""",
+                id, genesysId, deployment, customerId, session, Timestamp.from(startedAt),
+                Timestamp.from(startedAt.plusSeconds(lines.size() + 1L)));
+        int i = 0;
+        for (Line line : lines) {
+            i++;
+            Instant at = startedAt.plusSeconds(i);
+            execute("""
+                    insert into message (genesys_message_id, conversation_id, direction, message_type, text,
+                                         sender_name, originating_entity, channel_time, received_at, original)
+                    values (?, ?, ?, 'Text', ?, ?, ?, ?, ?, '{}'::jsonb)""",
+                    UUID.randomUUID().toString(), id, line.direction(), line.text(), line.sender(),
+                    "Inbound".equals(line.direction()) ? null : "Human", Timestamp.from(at), Timestamp.from(at));
+        }
+        return id;
+    }
+
+    public static void execute(String sql, Object... params) {
+        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.execute();
+        } catch (SQLException e) {
+            throw new AssertionError("seeding failed: " + sql, e);
+        }
+    }
+}
