@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.carryover.identity.CustomerKey;
 import io.carryover.identity.IdentityConfig;
@@ -27,6 +28,7 @@ import io.quarkus.vertx.http.runtime.security.annotation.BasicAuthentication;
  */
 @Path("/architect/summary")
 @BasicAuthentication
+@SecurityRequirement(name = "basic")
 @RolesAllowed(DataActionResource.ROLE)
 public class DataActionResource {
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import io.quarkus.oidc.OidcRequestContext;
 import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.TenantConfigResolver;
 import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -46,6 +48,19 @@ class ApiTenants implements TenantConfigResolver {
         // Customer tokens carry no roles Carryover reads: ApiIdentities gives them exactly one, "customer".
         identity.issuers().forEach((name, i) -> tenants.add(new Tenant(i.issuer(), i.audience(),
                 config(CUSTOMER + name, i.issuer(), i.jwksUrl(), i.audience(), skew, "urn:carryover:no-roles"))));
+        for (Tenant a : tenants) {
+            for (Tenant b : tenants) {
+                if (a != b && a.issuer().equals(b.issuer()) && a.audience().equals(b.audience())) {
+                    throw new IllegalStateException("issuer " + a.issuer() + " with audience " + a.audience()
+                            + " is configured twice (a service issuer and a customer issuer need distinct audiences)");
+                }
+            }
+        }
+    }
+
+    /** Created at start, so a configuration that cannot tell service tokens from customer tokens stops the start. */
+    void validateAtStart(@Observes StartupEvent event) {
+        // construction did the check
     }
 
     @Override

@@ -50,5 +50,4 @@ public final class Cursor {
 
     private record Wire(String list, List<String> key) {
     }
-
 }
