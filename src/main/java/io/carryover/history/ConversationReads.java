@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +65,7 @@ public class ConversationReads {
 
     /** Outcomes of a job whose summary reached the agent (unchanged: the same content was PATCHed before). */
     private static final Set<String> DELIVERED = Set.of("patched", "unchanged");
-    /** Stored summaries looked at, newest first, for one that was delivered and that the caller may see whole. */
+    /** Stored summaries looked at, newest first, for one that was delivered (a later one may still be pending). */
     private static final int SUMMARY_CANDIDATES = 10;
 
     private final EntityManager em;
@@ -242,38 +241,37 @@ public class ConversationReads {
     }
 
     /**
-     * The summary delivered for the customer's latest enriched conversation the caller may see whole (the
-     * conversation and every message it cites in scope), else the one a conversation starting now would get, from
-     * the conversations in scope only.
+     * The summary delivered for the customer's latest enriched conversation, else the one a conversation starting now
+     * would get. A caller limited to some deployments gets a delivered summary only when the customer has nothing
+     * outside them (its lines, and the counts in its headline, were made from all of the customer's conversations);
+     * otherwise the one made now from the conversations in scope alone.
      */
     public SummaryView summary(UUID customerId, Set<String> scope) throws SQLException {
-        String inScope = scope == null ? "" : " and c.deploymentId in :scope";
-        TypedQuery<ConversationSummary> stored = em.createQuery("""
-                select s from ConversationSummary s, Conversation c
-                where c.id = s.conversationId and c.customerId = :customer""" + inScope
-                + " order by c.startedAt desc, c.id desc", ConversationSummary.class)
-                .setParameter("customer", customerId);
-        if (scope != null) {
-            stored.setParameter("scope", scope);
-        }
-        Map<UUID, ConversationSummary> candidates = new LinkedHashMap<>();
-        stored.setMaxResults(SUMMARY_CANDIDATES).getResultList().forEach(s -> candidates.put(s.conversationId, s));
-        Map<UUID, EnrichmentStatus> delivered = statuses.of(candidates.keySet());
-        for (ConversationSummary s : candidates.values()) {
-            EnrichmentStatus status = delivered.get(s.conversationId);
-            if (status == null || !DELIVERED.contains(status.value())) {
-                continue;
+        if (scope == null || !hasConversationsOutside(customerId, scope)) {
+            List<ConversationSummary> stored = em.createQuery("""
+                    select s from ConversationSummary s, Conversation c
+                    where c.id = s.conversationId and c.customerId = :customer
+                    order by c.startedAt desc, c.id desc""", ConversationSummary.class)
+                    .setParameter("customer", customerId).setMaxResults(SUMMARY_CANDIDATES).getResultList();
+            Map<UUID, EnrichmentStatus> outcomes = statuses.of(stored.stream().map(s -> s.conversationId).toList());
+            for (ConversationSummary s : stored) {
+                EnrichmentStatus status = outcomes.get(s.conversationId);
+                if (status != null && DELIVERED.contains(status.value())) {
+                    return new SummaryView(customerId, s.headline,
+                            storedLines(s).stream().map(ConversationReads::line).toList(), true, s.conversationId);
+                }
             }
-            List<Summary.Line> lines = storedLines(s);
-            if (scope != null && !citesOnlyInScope(customerId, scope, lines)) {
-                continue;
-            }
-            return new SummaryView(customerId, s.headline, lines.stream().map(ConversationReads::line).toList(),
-                    true, s.conversationId);
         }
         Summary now = summaries.redactedSummary(history.priorTo(customerId, Instant.now(), scope));
         return new SummaryView(customerId, now.headline(), now.lines().stream().map(ConversationReads::line).toList(),
                 false, null);
+    }
+
+    private boolean hasConversationsOutside(UUID customerId, Set<String> scope) {
+        return !em.createQuery("""
+                select c.id from Conversation c where c.customerId = :customer and c.deploymentId not in :scope""",
+                UUID.class).setParameter("customer", customerId).setParameter("scope", scope).setMaxResults(1)
+                .getResultList().isEmpty();
     }
 
     private List<Summary.Line> storedLines(ConversationSummary s) {
@@ -284,21 +282,6 @@ public class ConversationReads {
             throw new IllegalStateException("stored summary of conversation " + s.conversationId + " is not readable",
                     e);
         }
-    }
-
-    private boolean citesOnlyInScope(UUID customerId, Set<String> scope, List<Summary.Line> lines) {
-        Set<Long> cited = new java.util.HashSet<>();
-        lines.forEach(l -> cited.addAll(l.sourceMessageIds() == null ? List.of() : l.sourceMessageIds()));
-        if (cited.isEmpty()) {
-            return true;
-        }
-        long visible = em.createQuery("""
-                select count(m) from Message m, Conversation c
-                where m.id in :ids and m.conversationId = c.id and c.customerId = :customer
-                  and c.deploymentId in :scope""", Long.class)
-                .setParameter("ids", cited).setParameter("customer", customerId).setParameter("scope", scope)
-                .getSingleResult();
-        return visible == cited.size();
     }
 
     private static SummaryLine line(Summary.Line line) {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -329,11 +330,16 @@ class ConversationsResourceTest {
         as(scopedA).get("/api/v1/conversations/{id}", theirs).then().statusCode(404)
                 .body(not(containsString("secret")));
         as(scopedA).get("/api/v1/conversations/by-genesys-id/{id}", "g-b-" + customer).then().statusCode(404);
-        // The B summary cites B's messages: a dep-a caller gets what dep-a alone would give.
+        // The delivered summary was made from B as well: a dep-a caller gets what dep-a alone would give.
         as(scopedA).get("/api/v1/customers/{id}/summary", customer).then().statusCode(200)
                 .body("attached", equalTo(false))
+                .body("headline", startsWith("1 prior conversation"))
                 .body(not(containsString("secret")))
                 .body(not(containsString("B headline")));
+        String scopedAB = HistoryApi.serviceToken(Map.of("roles", List.of("history.read"),
+                "deployments", List.of("dep-a", "dep-b")));
+        as(scopedAB).get("/api/v1/customers/{id}/summary", customer).then().statusCode(200)
+                .body("attached", equalTo(true)).body("headline", equalTo("B headline"));
         for (String path : List.of("/api/v1/customers/{id}/conversations", "/api/v1/customers/{id}/summary")) {
             as(scopedC).get(path, customer).then().statusCode(404)
                     .body("detail", equalTo("customer was not found")).body(not(containsString("about")));
