@@ -31,7 +31,8 @@ class ConversationReadsMeasureTest {
     @Test
     void heavyCustomer() {
         Assumptions.assumeTrue(Boolean.getBoolean("carryover.measure"), "measurement only");
-        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "heavy-" + UUID.randomUUID());
+        String subject = "heavy-" + UUID.randomUUID();
+        UUID customer = HistorySeed.customer(Sandbox.ISSUER, subject);
         UUID session = UUID.randomUUID();
         HistorySeed.execute("""
                 insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
@@ -85,6 +86,8 @@ class ConversationReadsMeasureTest {
                 .get("/api/v1/customers/{id}/conversations", customer).then().extract().jsonPath()
                 .getList("items.genesysConversationId");
 
+        report("customers lookup (baseline)", i -> "/api/v1/customers?issuer=" + java.net.URLEncoder.encode(
+                Sandbox.ISSUER, java.nio.charset.StandardCharsets.UTF_8) + "&sub=" + subject, token);
         report("list (page 1, limit 20)", i -> "/api/v1/customers/" + customer + "/conversations", token);
         report("list (deep pages, limit 20)", i -> "/api/v1/customers/" + customer + "/conversations?cursor="
                 + cursors.get(cursors.size() - 1 - (i % 20)), token);
