@@ -340,7 +340,12 @@ class ConversationsResourceTest {
                 "deployments", List.of("dep-a", "dep-b")));
         as(scopedAB).get("/api/v1/customers/{id}/summary", customer).then().statusCode(200)
                 .body("attached", equalTo(true)).body("headline", equalTo("B headline"));
+        // A deployments claim that lists nothing limits to nothing (fail closed), it does not mean "all".
+        String scopedNone = HistoryApi.serviceToken(Map.of("roles", List.of("history.read"),
+                "deployments", List.of()));
+        as(scopedNone).get("/api/v1/conversations/{id}", mine).then().statusCode(404);
         for (String path : List.of("/api/v1/customers/{id}/conversations", "/api/v1/customers/{id}/summary")) {
+            as(scopedNone).get(path, customer).then().statusCode(404);
             as(scopedC).get(path, customer).then().statusCode(404)
                     .body("detail", equalTo("customer was not found")).body(not(containsString("about")));
         }
