@@ -18,6 +18,8 @@ public class Conversation extends PanacheEntityBase {
     @Id
     public UUID id;
     public String genesysConversationId;
+    /** The customer participant on the Genesys conversation, learned with the conversation id by correlation. */
+    public String genesysParticipantId;
     public String deploymentId;
     public UUID customerId;
     public UUID sessionId;

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,20 +25,29 @@ public class EnrichmentStatuses {
         this.dataSource = dataSource;
     }
 
-    public Optional<EnrichmentStatus> of(UUID conversationId) throws SQLException {
+    /** Statuses of many conversations in one query (a page of a list); conversations without a job are absent. */
+    public Map<UUID, EnrichmentStatus> of(Collection<UUID> conversationIds) throws SQLException {
+        Map<UUID, EnrichmentStatus> statuses = new HashMap<>();
+        if (conversationIds.isEmpty()) {
+            return statuses;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select state, outcome, last_error, attempts,
+                select conversation_id, state, outcome, last_error, attempts,
                        case when state = 'PENDING' then next_attempt_at else completed_at end
-                from enrichment_job where conversation_id = ?""")) {
-            ps.setObject(1, conversationId);
+                from enrichment_job where conversation_id = any (?)""")) {
+            ps.setArray(1, c.createArrayOf("uuid", conversationIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    Timestamp at = rs.getTimestamp(6);
+                    statuses.put(rs.getObject(1, UUID.class), EnrichmentStatus.of(rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), at == null ? null : at.toInstant()));
                 }
-                Timestamp at = rs.getTimestamp(5);
-                return Optional.of(EnrichmentStatus.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        at == null ? null : at.toInstant()));
             }
         }
+        return statuses;
+    }
+
+    public Optional<EnrichmentStatus> of(UUID conversationId) throws SQLException {
+        return Optional.ofNullable(of(java.util.List.of(conversationId)).get(conversationId));
     }
 }

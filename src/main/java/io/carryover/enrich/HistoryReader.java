@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,7 @@ import io.carryover.enrich.CustomerHistory.PriorMessage;
 
 /** Reads a customer's prior conversations from the archive for summarizing. */
 @ApplicationScoped
-class HistoryReader {
+public class HistoryReader {
 
     private final AgroalDataSource dataSource;
     private final EnrichConfig config;
@@ -35,6 +36,19 @@ class HistoryReader {
      * and count, except {@code excluded}.
      */
     CustomerHistory priorTo(UUID customerId, UUID excluded, Instant before) throws SQLException {
+        return priorTo(customerId, excluded, before, null);
+    }
+
+    /**
+     * What a conversation starting at {@code before} would be summarized from, limited to {@code deployments} (null:
+     * all), so a caller limited to some deployments never sees a summary of the others.
+     */
+    public CustomerHistory priorTo(UUID customerId, Instant before, Set<String> deployments) throws SQLException {
+        return priorTo(customerId, new UUID(0, 0), before, deployments);
+    }
+
+    private CustomerHistory priorTo(UUID customerId, UUID excluded, Instant before, Set<String> deployments)
+            throws SQLException {
         Map<UUID, List<PriorMessage>> messages = new LinkedHashMap<>();
         List<PriorConversation> conversations = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
@@ -42,12 +56,17 @@ class HistoryReader {
             try (PreparedStatement ps = c.prepareStatement("""
                     select id, started_at, ended_at, state from conversation
                     where customer_id = ? and id <> ? and started_at < ? and started_at >= ?
+                      and (?::text[] is null or deployment_id = any (?::text[]))
                     order by started_at desc limit ?""")) {
                 ps.setObject(1, customerId);
                 ps.setObject(2, excluded);
                 ps.setTimestamp(3, Timestamp.from(before));
                 ps.setTimestamp(4, Timestamp.from(before.minus(config.window())));
-                ps.setInt(5, config.priorConversations());
+                java.sql.Array scope = deployments == null ? null
+                        : c.createArrayOf("text", deployments.toArray());
+                ps.setArray(5, scope);
+                ps.setArray(6, scope);
+                ps.setInt(7, config.priorConversations());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         UUID id = rs.getObject(1, UUID.class);

@@ -63,8 +63,17 @@ public class SummaryService {
         return flat;
     }
 
-    private Summary redactedSummary(CustomerHistory history) {
+    /** The summary exactly as the agent would get it: summarized, then redacted. */
+    public Summary redactedSummary(CustomerHistory history) {
         return redactor.redact(summarizer.summarize(history));
+    }
+
+    /**
+     * One customer text as a summary line would quote it (one line, at most {@value DeterministicSummarizer#TEXT_LIMIT}
+     * chars, cut between numbers, then redacted), for lists that show a conversation's opening line.
+     */
+    public String redactedLine(String text) {
+        return redactor.redact(Texts.truncate(Texts.oneLine(text), DeterministicSummarizer.TEXT_LIMIT));
     }
 
     private Optional<String> link(UUID conversationId) {
