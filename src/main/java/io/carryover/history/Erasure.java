@@ -80,7 +80,7 @@ public class Erasure {
         Map<String, Long> deleted = new LinkedHashMap<>();
         deleted.put("identity_link", delete("""
                 delete from identity_link where from_customer_id = :id or to_customer_id = :id or """
-                + ofConversations, customerId));
+                + " " + ofConversations, customerId));
         deleted.put("message", delete("delete from message where " + ofConversations, customerId));
         // Pending jobs go with their conversation: cancelled. A worker holding one finds its lease gone.
         deleted.put("enrichment_job", delete("delete from enrichment_job where " + ofConversations, customerId));

@@ -56,7 +56,9 @@ public class ErasureResource {
                     continue;
                 }
                 audit.record(caller, AuditLog.Action.ERASE, customerId, null, "error " + state);
-                throw e;
+                LOG.errorf(e, "erasure of customer %s failed; nothing was deleted", customerId);
+                throw new ApiProblem(503, "erase-failed", "Erasure failed",
+                        "nothing was erased (one transaction); try again");
             }
         }
     }
