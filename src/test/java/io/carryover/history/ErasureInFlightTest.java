@@ -53,7 +53,9 @@ class ErasureInFlightTest {
             // A new session on the old connection would recreate customer, thread and conversation.
             open.configureAuthenticated(true);
             open.say("after the erasure, new session");
-            eventually(() -> erasedDrops() >= dropped + 4);
+            // Dropped on purpose (counted), or, if the writer let them through, stored: then the assertions fail.
+            eventually(() -> erasedDrops() >= dropped + 4 || storedAfterErasure() > 0);
+            assertEquals(0, storedAfterErasure(), "the erased customer came back");
 
             String newToken = Guest.newToken();
             try (Guest back = Guest.viaRelay(newToken, Sandbox.mint(subject))) {
@@ -62,14 +64,14 @@ class ErasureInFlightTest {
                 eventually(() -> messages(customerId) == 1);
             }
             open.say("the old connection, once more");
-            eventually(() -> erasedDrops() >= dropped + 5);
+            eventually(() -> erasedDrops() >= dropped + 5 || storedAfterErasure() > 0);
 
             List<Archive.StoredConversation> conversations = Archive.conversations(customerId);
             assertEquals(1, conversations.size());
             assertEquals(List.of("back on a new connection"), Archive.messages(conversations.get(0).id()).stream()
                     .map(Archive.StoredMessage::text).toList());
-            assertEquals(0, Archive.count("select count(*) from message where text like ?", "%erasure%"));
-            assertEquals(0, Archive.count("select count(*) from message where text like ?", "%once more%"));
+            assertEquals(0, storedAfterErasure());
+            assertEquals(0, Archive.count("select count(*) from message where text = ?", "before the erasure"));
             assertEquals(0, Archive.count("select count(*) from guest_session where token_hash = ?",
                     TokenHash.of(oldToken)));
             assertEquals(1, Archive.count("select count(*) from guest_session where token_hash = ?",
@@ -82,6 +84,11 @@ class ErasureInFlightTest {
         return Archive.count("""
                 select count(*) from message m join conversation c on c.id = m.conversation_id
                 where c.customer_id = ? and m.message_type = 'Text'""", customerId);
+    }
+
+    private static long storedAfterErasure() {
+        return Archive.count("select count(*) from message where text like ? or text like '%once more'",
+                "after the erasure%");
     }
 
     private static double erasedDrops() {
