@@ -131,7 +131,8 @@ public class Exporter {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (JsonGenerator json = JSON.createGenerator(out)) {
+            // 64 KiB per HTTP chunk rather than the server's 8 KiB: a fraction of the hand-offs to the event loop.
+            try (JsonGenerator json = JSON.createGenerator(new java.io.BufferedOutputStream(out, 65536))) {
                 try (Statement st = connection.createStatement()) {
                     st.execute("set transaction isolation level repeatable read, read only");
                     st.execute("set local application_name = '" + APPLICATION_NAME + "'");
