@@ -154,11 +154,20 @@ public class Exporter {
                 json.writeEndObject();
                 json.writeRaw('\n');
             } finally {
-                connection.rollback(); // read only: nothing to keep
-                connection.setAutoCommit(true);
+                endSnapshot(connection);
             }
         }
         return counts;
+    }
+
+    /** Read only: nothing to keep. A connection already broken must not hide why the export failed. */
+    private static void endSnapshot(Connection connection) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // the pool discards a broken connection on its own
+        }
     }
 
     private static long section(Connection connection, JsonGenerator json, Section section, UUID customerId,

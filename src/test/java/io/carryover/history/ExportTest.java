@@ -177,18 +177,7 @@ class ExportTest {
      */
     @Test
     void aLargeHistoryStreams() throws Exception {
-        String subject = "export-large-" + UUID.randomUUID();
-        UUID customerId = HistorySeed.customer(Sandbox.ISSUER, subject);
-        for (int c = 0; c < 10; c++) {
-            UUID conversation = HistorySeed.conversation(customerId, HistorySeed.DEPLOYMENT,
-                    Instant.now().minusSeconds(100_000 - c * 1000L), null, List.of());
-            HistorySeed.execute("""
-                    insert into message (genesys_message_id, conversation_id, direction, message_type, text,
-                                         channel_time, received_at, original)
-                    select gen_random_uuid()::text, ?, 'Inbound', 'Text', repeat('x', 2000) || i,
-                           now() + make_interval(secs => i), now(), jsonb_build_object('i', i)
-                    from generate_series(1, 500) i""", conversation);
-        }
+        UUID customerId = largeHistory("export-large-");
         String token = HistoryApi.serviceToken("history.export");
         HttpURLConnection http = (HttpURLConnection) URI.create("http://localhost:" + Guest.PORT
                 + "/api/v1/customers/" + customerId + "/export").toURL().openConnection();
@@ -213,6 +202,51 @@ class ExportTest {
             assertTrue(last.contains("\"message\":5000"), last);
         }
         Archive.eventually(() -> exportsOpen() == 0);
+    }
+
+    /** The database goes away mid-export: the stream ends without its end line, and the audit row says it was cut. */
+    @Test
+    void aStreamCutMidwayHasNoEndLine() throws Exception {
+        UUID customerId = largeHistory("export-cut-");
+        HttpURLConnection http = (HttpURLConnection) URI.create("http://localhost:" + Guest.PORT
+                + "/api/v1/customers/" + customerId + "/export").toURL().openConnection();
+        http.setRequestProperty("Authorization", "Bearer " + HistoryApi.serviceToken("history.export"));
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(http.getInputStream(),
+                StandardCharsets.UTF_8), 256)) {
+            lines.add(reader.readLine());
+            Archive.eventually(() -> exportsOpen() == 1);
+            assertEquals(1, count("select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                    + " where application_name = ?", Exporter.APPLICATION_NAME));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        } catch (java.io.IOException e) {
+            // the server may end the chunked answer abruptly: as cut as a missing end line
+        }
+        assertTrue(lines.get(0).contains("\"kind\":\"customer\""));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\"kind\":\"end\"")), "no end line");
+        assertTrue(lines.size() < 5000, "cut before the end: " + lines.size());
+        Archive.eventually(() -> {
+            String result = Archive.text("select result from audit_log where action = 'export' and customer_id = ?",
+                    customerId);
+            return result != null && result.startsWith("cut ");
+        });
+    }
+
+    private static UUID largeHistory(String label) {
+        UUID customerId = HistorySeed.customer(Sandbox.ISSUER, label + UUID.randomUUID());
+        for (int c = 0; c < 10; c++) {
+            UUID conversation = HistorySeed.conversation(customerId, HistorySeed.DEPLOYMENT,
+                    Instant.now().minusSeconds(100_000 - c * 1000L), null, List.of());
+            HistorySeed.execute("""
+                    insert into message (genesys_message_id, conversation_id, direction, message_type, text,
+                                         channel_time, received_at, original)
+                    select gen_random_uuid()::text, ?, 'Inbound', 'Text', repeat('x', 2000) || i,
+                           now() + make_interval(secs => i), now(), jsonb_build_object('i', i)
+                    from generate_series(1, 500) i""", conversation);
+        }
+        return customerId;
     }
 
     /** Export transactions open right now (the application name is set for the export's snapshot only). */
