@@ -199,11 +199,18 @@ public class Exporter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
+                int columns = meta.getColumnCount();
+                String[] names = new String[columns + 1];
+                String[] types = new String[columns + 1];
+                for (int column = 1; column <= columns; column++) {
+                    names[column] = meta.getColumnLabel(column);
+                    types[column] = meta.getColumnTypeName(column);
+                }
                 while (rs.next()) {
                     json.writeStartObject();
                     json.writeStringField("kind", section.kind());
-                    for (int column = 1; column <= meta.getColumnCount(); column++) {
-                        field(json, meta.getColumnLabel(column), meta.getColumnTypeName(column), rs, column);
+                    for (int column = 1; column <= columns; column++) {
+                        field(json, names[column], types[column], rs, column);
                     }
                     json.writeEndObject();
                     json.writeRaw('\n');
