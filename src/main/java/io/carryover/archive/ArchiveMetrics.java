@@ -21,6 +21,7 @@ class ArchiveMetrics {
     private final Counter droppedTap;
     private final Counter droppedBuffer;
     private final Counter droppedRejected;
+    private final Counter droppedErased;
     private final Counter unverified;
     private volatile long lastDropLog;
 
@@ -32,6 +33,7 @@ class ArchiveMetrics {
         droppedTap = registry.counter("carryover.archive.dropped", "stage", "tap");
         droppedBuffer = registry.counter("carryover.archive.dropped", "stage", "buffer");
         droppedRejected = registry.counter("carryover.archive.dropped", "stage", "rejected");
+        droppedErased = registry.counter("carryover.archive.dropped", "stage", "erased");
         unverified = registry.counter("carryover.archive.sessions.unverified");
     }
 
@@ -61,6 +63,13 @@ class ArchiveMetrics {
     /** PostgreSQL refused the record itself (the writer already logged why). */
     void rejectedByDatabase() {
         droppedRejected.increment();
+    }
+
+    /** Records of connections opened before their customer was erased: dropped on purpose, not logged as a fault. */
+    void droppedAsErased(int records) {
+        if (records > 0) {
+            droppedErased.increment(records);
+        }
     }
 
     private void logDrop(String cause) {

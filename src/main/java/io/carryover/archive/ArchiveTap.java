@@ -50,7 +50,10 @@ public class ArchiveTap implements FrameTap {
     @Override
     public Listener open(String deploymentId, Identity identity) {
         ExecutorService partition = partitions[(int) (connections.getAndIncrement() % partitions.length)];
-        SessionTracker tracker = new SessionTracker(deploymentId, identity, writer::submit, metrics, clock);
+        // Stamped on each record: an erasure of the customer after this moment drops the connection's records.
+        var connectedAt = clock.instant();
+        SessionTracker tracker = new SessionTracker(deploymentId, identity,
+                record -> writer.submit(record, connectedAt), metrics, clock);
         return new Listener() {
             @Override
             public void fromClient(String frame) {

@@ -42,7 +42,8 @@ public class ArchiveWriter {
     private static final int SESSION_CACHE_SIZE = 100_000;
     private static final long IN_FLIGHT_GRACE_MILLIS = 1000;
 
-    private record Pending(ArchiveRecord record, long enqueuedAt) {
+    /** @param connectedAt when the record's guest connection opened (an erasure after it drops the record) */
+    private record Pending(ArchiveRecord record, Instant connectedAt, long enqueuedAt) {
     }
 
     /** The session's current conversation and its owner, so a resumed session needs no lookup. */
@@ -67,6 +68,14 @@ public class ArchiveWriter {
         }
     };
     private final NewConversationListener listener;
+    private final ErasureMarkers erasures;
+    /** Per customer, the latest erasure whose cached current conversations were already forgotten (writer thread). */
+    private final Map<UUID, Instant> erasuresApplied = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Instant> eldest) {
+            return size() > SESSION_CACHE_SIZE;
+        }
+    };
     /** {@link System#nanoTime()} by which a shutdown drain gives up; {@link Long#MAX_VALUE} while running. */
     private volatile long stopDeadline = Long.MAX_VALUE;
     private volatile long inFlightSince;
@@ -74,9 +83,10 @@ public class ArchiveWriter {
     private Thread thread;
 
     ArchiveWriter(ArchiveConfig config, AgroalDataSource dataSource, ArchiveMetrics metrics, MeterRegistry registry,
-            NewConversationListener listener) {
+            NewConversationListener listener, ErasureMarkers erasures) {
         this.config = config;
         this.listener = listener;
+        this.erasures = erasures;
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.buffer = new ArrayBlockingQueue<>(config.bufferCapacity());
@@ -91,8 +101,8 @@ public class ArchiveWriter {
     }
 
     /** Never blocks: the caller is the tap, which must keep up with the relay. */
-    void submit(ArchiveRecord record) {
-        if (!buffer.offer(new Pending(record, System.nanoTime()))) {
+    void submit(ArchiveRecord record, Instant connectedAt) {
+        if (!buffer.offer(new Pending(record, connectedAt, System.nanoTime()))) {
             metrics.droppedAtBuffer();
         }
     }
@@ -235,11 +245,18 @@ public class ArchiveWriter {
             connection.setAutoCommit(false);
             try {
                 Transaction tx = new Transaction(connection);
+                Map<UUID, Instant> erased = lockCustomers(connection, batch);
+                int droppedAsErased = 0;
                 for (Pending pending : batch) {
-                    tx.apply(pending.record());
+                    if (erasedAfterConnecting(pending, erased)) {
+                        droppedAsErased++;
+                    } else {
+                        tx.apply(pending.record());
+                    }
                 }
                 tx.flushMessages();
                 connection.commit();
+                metrics.droppedAsErased(droppedAsErased);
                 currentBySession.putAll(tx.currentChanges);
                 if (!tx.newlyReported.isEmpty()) {
                     tx.newlyReported.forEach(id -> reported.put(id, Boolean.TRUE));
@@ -249,6 +266,66 @@ public class ArchiveWriter {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Takes a key-share lock on every existing customer the batch names, in id order, before touching any other row.
+     * An erasure locks its customer row first ({@code for update}), so the two wait for each other at that row, never
+     * in a cycle: the erasure deletes what this transaction wrote, or this transaction sees the erasure's marker.
+     * Forgets cached current conversations of customers erased since this writer last looked.
+     *
+     * @return the latest erasure of each customer of the batch that has one
+     */
+    private Map<UUID, Instant> lockCustomers(Connection connection, List<Pending> batch) throws SQLException {
+        Set<UUID> customers = new java.util.TreeSet<>();
+        for (Pending pending : batch) {
+            customersOf(pending.record(), customers);
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select id from customer where id = any(?) order by id for key share")) {
+            ps.setArray(1, connection.createArrayOf("uuid", customers.toArray()));
+            ps.executeQuery().close();
+        }
+        Map<UUID, Instant> erased = erasures.latestErasures(connection, customers);
+        erased.forEach((customerId, at) -> {
+            Instant applied = erasuresApplied.get(customerId);
+            if (applied == null || applied.isBefore(at)) {
+                // Its conversations are gone: a session must not continue one of them.
+                currentBySession.values().removeIf(current -> current.customerId().equals(customerId));
+                erasuresApplied.put(customerId, at);
+            }
+        });
+        return erased;
+    }
+
+    private static boolean erasedAfterConnecting(Pending pending, Map<UUID, Instant> erased) {
+        if (erased.isEmpty()) {
+            return false;
+        }
+        Set<UUID> customers = new HashSet<>(2);
+        customersOf(pending.record(), customers);
+        for (UUID customerId : customers) {
+            Instant at = erased.get(customerId);
+            if (at != null && pending.connectedAt().isBefore(at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void customersOf(ArchiveRecord record, Set<UUID> out) {
+        if (record instanceof ArchiveRecord.SessionSeen s) {
+            out.add(s.customer().id());
+        } else if (record instanceof ArchiveRecord.GuestLinked l) {
+            out.add(l.guest().id());
+            out.add(l.customer().id());
+        } else if (record instanceof ArchiveRecord.ConversationOpened o) {
+            out.add(o.customer().id());
+        } else if (record instanceof ArchiveRecord.MessageSeen m) {
+            out.add(m.customer().id());
+        } else if (record instanceof ArchiveRecord.ConversationEnded e) {
+            out.add(e.customer().id());
         }
     }
 

@@ -24,6 +24,33 @@ public class AuditLog {
     /** In its own transaction: a refused or failed request keeps its audit row. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void record(Caller caller, Action action, UUID customerId, String target, String result) {
+        entry(caller, action, customerId, target, result);
+    }
+
+    /**
+     * In the caller's transaction, for a row that must commit or roll back with the change it records (an erasure's
+     * row is also its marker, see {@link AuditErasureMarkers}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Instant recordWithChange(Caller caller, Action action, UUID customerId, String target, String result) {
+        return entry(caller, action, customerId, target, result).at;
+    }
+
+    /**
+     * For a streamed answer: the row is written before the first byte ({@code result} says it started) and
+     * {@link #complete}d when the stream ends, so even a stream cut by a crash leaves its row.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public long begin(Caller caller, Action action, UUID customerId, String target, String result) {
+        return entry(caller, action, customerId, target, result).id;
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void complete(long entryId, String result) {
+        AuditEntry.update("result = ?1 where id = ?2", result, entryId);
+    }
+
+    private static AuditEntry entry(Caller caller, Action action, UUID customerId, String target, String result) {
         AuditEntry entry = new AuditEntry();
         entry.at = Instant.now();
         entry.callerIssuer = caller.issuer();
@@ -33,5 +60,6 @@ public class AuditLog {
         entry.target = target;
         entry.result = result;
         entry.persist();
+        return entry;
     }
 }

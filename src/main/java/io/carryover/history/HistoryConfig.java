@@ -31,8 +31,20 @@ public interface HistoryConfig {
     @WithDefault("simple")
     String searchConfiguration();
 
-    /** Conversations older than this are deleted by the retention job; unset: kept forever. */
+    /**
+     * Conversations that ended longer ago than this are deleted by the retention job, with their messages, summaries,
+     * enrichment jobs and link records; then guest sessions and customers left with nothing. An active conversation
+     * counts from its last message (its end may never have been seen). Unset: kept forever.
+     */
     Optional<Duration> retention();
+
+    /** How often each replica runs the retention job (replicas share the work without waiting on each other). */
+    @WithDefault("1h")
+    Duration retentionInterval();
+
+    /** Conversations (and then sessions, customers) deleted per transaction by the retention job. */
+    @WithDefault("500")
+    int retentionBatchSize();
 
     interface ServiceIssuer {
         /** Exact {@code iss} claim value. */

@@ -136,7 +136,7 @@ class ArchiveShutdownTest {
                 @Override
                 public void committed() {
                 }
-            });
+            }, (transaction, customerIds) -> java.util.Map.of());
             writer.start(null);
             tap = new ArchiveTap(withTimeout, writer, metrics);
             drain = new ArchiveDrain(withTimeout, tap, writer);
