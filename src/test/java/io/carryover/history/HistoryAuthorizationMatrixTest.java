@@ -84,9 +84,10 @@ class HistoryAuthorizationMatrixTest {
             Route.service("GET", "/api/v1/customers/{customerId}/summary", Roles.READ),
             Route.self("GET", "/api/v1/me/conversations"),
             Route.self("GET", "/api/v1/me/conversations/{conversationId}"),
-            Route.self("GET", "/api/v1/me/summary")
-    // search, audit, export, erase: one line each, e.g.
-    // Route.service("GET", "/api/v1/customers/{customerId}/search?q=matrix", Roles.SEARCH),
+            Route.self("GET", "/api/v1/me/summary"),
+            Route.service("GET", "/api/v1/customers/{customerId}/export", Roles.EXPORT),
+            Route.self("GET", "/api/v1/me/export"),
+            Route.service("DELETE", "/api/v1/customers/{customerId}", Roles.ERASE)
     );
 
     /** Who calls. The first group never gets past authentication. */
