@@ -127,7 +127,6 @@ class OutboxWorker {
         }
     }
 
-    /** Works the claimed jobs in claim order; stops early on shutdown or throttling and gives the rest back. */
     /**
      * Works a claimed batch in order. The rest goes back (untried, keeping its place) on shutdown, when throttled,
      * or when new conversations were queued meanwhile: those come first, and with a paced budget each job of the
@@ -139,9 +138,20 @@ class OutboxWorker {
                 jobs.release(claimed.subList(i, claimed.size()), null);
                 return;
             }
-            enricher.process(claimed.get(i));
+            try {
+                enricher.process(claimed.get(i));
+            } catch (SQLException e) {
+                if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // The conversation was erased (or passed retention) while its job ran: nothing is left to enrich.
+                LOG.infof("enrichment job for conversation %s: the conversation was deleted meanwhile",
+                        claimed.get(i).conversationId());
+            }
         }
     }
+
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private void databaseUnreachable(SQLException e) {
         synchronized (outageLock) {
