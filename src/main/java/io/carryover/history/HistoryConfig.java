@@ -27,9 +27,17 @@ public interface HistoryConfig {
     @WithDefault("carryover_deployments")
     String deploymentsClaim();
 
-    /** PostgreSQL text-search configuration used to index and query message text. */
+    /**
+     * PostgreSQL text-search configuration used to index and query message text ({@code simple}: no stemming, no
+     * stop words; {@code english}: both). It is also the Flyway placeholder of the index (V7), which is not rebuilt
+     * when it changes: a new value needs a new index first (README, History API search).
+     */
     @WithDefault("simple")
     String searchConfiguration();
+
+    /** Longest search query accepted, in characters; a longer one is a 400 problem {@code query-too-long}. */
+    @WithDefault("500")
+    int searchMaxQueryLength();
 
     /**
      * Conversations that ended longer ago than this are deleted by the retention job, with their messages, summaries,

@@ -1,0 +1,239 @@
+package io.carryover.history;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+
+import org.hibernate.query.NativeQuery;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Full-text search over archived message text with PostgreSQL's text search: the configured text-search
+ * configuration, the GIN expression index of V7, {@code websearch_to_tsquery} (any input parses: quotes, operators,
+ * SQL-shaped text are words or ignored, never syntax), {@code ts_rank} and {@code ts_headline}. Native SQL because
+ * HQL has neither the {@code @@} operator nor the text-search functions.
+ *
+ * <p>Results are ordered by (rank desc, message id): {@code ts_rank} without normalisation depends only on the message
+ * and the query, never on the rest of the table, so a cursor on that key stays valid while messages are archived.
+ */
+@ApplicationScoped
+public class MessageSearch {
+
+    private static final Logger LOG = Logger.getLogger(MessageSearch.class);
+
+    static final String INDEX = "message_text_search";
+    /** A plain or schema-qualified identifier: it is written into SQL as a literal, so nothing else is accepted. */
+    private static final Pattern CONFIGURATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    // ts_headline puts these around each match; they are removed from the text first, so every one is a match marker.
+    private static final char MARK_START = '\u0002';
+    private static final char MARK_END = '\u0003';
+    // Not fragment mode: for a short chat message it would show the matched words alone, without their context.
+    private static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END
+            + ", MaxWords=35, MinWords=15";
+
+    /** A ranked match, as the API shows it. {@code snippet} is HTML: escaped text with {@code <mark>} around matches. */
+    public record Hit(UUID customerId, UUID conversationId, long messageId, String genesysMessageId,
+            Instant channelTime, String direction, float rank, String snippet, String conversationUrl) {
+    }
+
+    private final EntityManager em;
+    private final DataSource dataSource;
+    private final HistoryConfig config;
+    /** The configuration as the SQL literal the index expression uses, e.g. {@code 'simple'::regconfig}. */
+    private final String regconfig;
+
+    MessageSearch(EntityManager em, DataSource dataSource, HistoryConfig config) {
+        this.em = em;
+        this.dataSource = dataSource;
+        this.config = config;
+        if (!CONFIGURATION_NAME.matcher(config.searchConfiguration()).matches()) {
+            throw new IllegalStateException("carryover.history.search-configuration is not a text-search configuration"
+                    + " name: " + config.searchConfiguration());
+        }
+        this.regconfig = "'" + config.searchConfiguration() + "'::regconfig";
+    }
+
+    /**
+     * The index is built with the configuration of the first migration run; a configuration changed since then
+     * still finds the right messages, but without the index (every search reads every message). Say so at start.
+     */
+    void checkIndex(@Observes StartupEvent start) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select cast(? as regconfig)::text, pg_get_indexdef(to_regclass(?))")) {
+            ps.setString(1, config.searchConfiguration());
+            ps.setString(2, INDEX);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String expected = "to_tsvector('" + rs.getString(1) + "'::regconfig, text)";
+                String definition = rs.getString(2);
+                if (definition == null || !definition.contains(expected)) {
+                    LOG.warnf("Message search uses text-search configuration %s but index %s is %s: searches will"
+                            + " read every message until an index on %s exists (README, History API search)",
+                            config.searchConfiguration(), INDEX, definition == null ? "missing" : definition, expected);
+                }
+            }
+        } catch (SQLException e) {
+            if ("42704".equals(e.getSQLState())) { // undefined_object: no such configuration
+                throw new IllegalStateException("carryover.history.search-configuration names no text-search"
+                        + " configuration of this database: " + config.searchConfiguration(), e);
+            }
+            LOG.warnf("Could not check the message search index: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Checks the query before it reaches the database: blank or with NUL (PostgreSQL text cannot hold it) is
+     * {@code invalid-query}, longer than the configured bound is {@code query-too-long}.
+     */
+    public String validQuery(String q) {
+        if (q == null || q.isBlank()) {
+            throw ApiProblem.badRequest("invalid-query", "q must hold at least one word");
+        }
+        if (q.length() > config.searchMaxQueryLength()) {
+            throw ApiProblem.badRequest("query-too-long",
+                    "q is longer than " + config.searchMaxQueryLength() + " characters");
+        }
+        if (q.indexOf('\0') >= 0) {
+            throw ApiProblem.badRequest("invalid-query", "q must not contain NUL characters");
+        }
+        return q;
+    }
+
+    /**
+     * One page of hits, best first. {@code customerId} null: every customer; {@code scope} null: every deployment,
+     * otherwise only conversations in those deployments (empty: nothing).
+     */
+    public Page<Hit> search(UUID customerId, Set<String> scope, String q, int limit, String cursor) {
+        String query = validQuery(q);
+        // A cursor belongs to one customer (or all) and one query: reusing it elsewhere is a 400, not a silent skip.
+        String list = "search:" + (customerId == null ? "all" : customerId) + ":" + digest(query);
+        List<String> after = Cursor.decode(list, cursor);
+        float afterRank = 0;
+        long afterId = 0;
+        if (after != null) {
+            try {
+                if (after.size() != 2) {
+                    throw new NumberFormatException("key size");
+                }
+                afterRank = Float.parseFloat(after.get(0));
+                afterId = Long.parseLong(after.get(1));
+            } catch (NumberFormatException e) {
+                throw ApiProblem.badRequest("invalid-cursor", "cursor is not one this list returned");
+            }
+        }
+        if (scope != null && scope.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        String vector = "to_tsvector(" + regconfig + ", m.text)";
+        String rank = "ts_rank(" + vector + ", query)";
+        String sql = """
+                select p.id, p.genesys_message_id, p.conversation_id, p.customer_id, p.channel_time, p.direction,
+                       p.rank, ts_headline(%1$s, translate(p.text, :marks, ''), p.query, :options) as snippet
+                from (
+                    select m.id, m.genesys_message_id, m.conversation_id, c.customer_id, m.channel_time, m.direction,
+                           m.text, query, %3$s as rank
+                    from message m
+                    join conversation c on c.id = m.conversation_id
+                    cross join websearch_to_tsquery(%1$s, :q) as query
+                    where %2$s @@ query %4$s
+                    order by rank desc, m.id
+                    limit :limit
+                ) p
+                order by p.rank desc, p.id""".formatted(regconfig, vector, rank,
+                (customerId == null ? "" : " and c.customer_id = :customer")
+                        + (scope == null ? "" : " and c.deployment_id in (:scope)")
+                        + (after == null ? ""
+                                : " and (" + rank + " < cast(:rank as real) or (" + rank
+                                        + " = cast(:rank as real) and m.id > :after))"));
+        @SuppressWarnings("unchecked")
+        NativeQuery<Object[]> nq = (NativeQuery<Object[]>) em.createNativeQuery(sql, Object[].class)
+                .unwrap(NativeQuery.class);
+        nq.addScalar("id", Long.class).addScalar("genesys_message_id", String.class)
+                .addScalar("conversation_id", UUID.class).addScalar("customer_id", UUID.class)
+                .addScalar("channel_time", Instant.class).addScalar("direction", String.class)
+                .addScalar("rank", Float.class).addScalar("snippet", String.class);
+        nq.setParameter("marks", String.valueOf(MARK_START) + MARK_END)
+                .setParameter("options", HEADLINE_OPTIONS)
+                .setParameter("q", query)
+                .setParameter("limit", limit + 1);
+        if (customerId != null) {
+            nq.setParameter("customer", customerId);
+        }
+        if (scope != null) {
+            nq.setParameterList("scope", scope);
+        }
+        if (after != null) {
+            nq.setParameter("rank", afterRank).setParameter("after", afterId);
+        }
+        List<Hit> hits = new ArrayList<>();
+        for (Object[] row : nq.getResultList()) {
+            UUID conversationId = (UUID) row[2];
+            hits.add(new Hit((UUID) row[3], conversationId, (Long) row[0], (String) row[1], (Instant) row[4],
+                    (String) row[5], (Float) row[6], snippet((String) row[7]),
+                    "/api/v1/conversations/" + conversationId));
+        }
+        String next = null;
+        if (hits.size() > limit) {
+            hits = hits.subList(0, limit);
+            Hit last = hits.get(limit - 1);
+            next = Cursor.encode(list, List.of(Float.toString(last.rank()), Long.toString(last.messageId())));
+        }
+        return new Page<>(List.copyOf(hits), next);
+    }
+
+    /** What the audit log keeps of a search: the query's length and the hits returned, never the query itself. */
+    static String auditTarget(String q, Integer hits) {
+        return "queryLength=" + (q == null ? 0 : q.length()) + (hits == null ? "" : " hits=" + hits);
+    }
+
+    /** Escapes everything ts_headline returned, then turns its match markers into {@code <mark>} elements. */
+    static String snippet(String headline) {
+        if (headline == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(headline.length() + 32);
+        for (int i = 0; i < headline.length(); i++) {
+            char ch = headline.charAt(i);
+            switch (ch) {
+                case MARK_START -> out.append("<mark>");
+                case MARK_END -> out.append("</mark>");
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String digest(String query) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(query.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
