@@ -41,7 +41,8 @@ import io.smallrye.jwt.build.Jwt;
  * <p>
  * To add a route, add one line to {@link #ROUTES}: {@link Route#service} for a role-protected route,
  * {@link Route#self} for customer self-service. Path placeholders: {@code {customerId}}, {@code {conversationId}},
- * {@code {genesysConversationId}}, {@code {issuer}}, {@code {sub}}, all of the cell's seeded customer.
+ * {@code {genesysConversationId}}, {@code {issuer}}, {@code {sub}}, {@code {word}} (a word only its text holds), all
+ * of the cell's seeded customer.
  */
 @QuarkusTest
 class HistoryAuthorizationMatrixTest {
@@ -87,7 +88,11 @@ class HistoryAuthorizationMatrixTest {
             Route.self("GET", "/api/v1/me/summary"),
             Route.service("GET", "/api/v1/customers/{customerId}/export", Roles.EXPORT),
             Route.self("GET", "/api/v1/me/export"),
-            Route.service("DELETE", "/api/v1/customers/{customerId}", Roles.ERASE)
+            Route.service("DELETE", "/api/v1/customers/{customerId}", Roles.ERASE),
+            Route.service("GET", "/api/v1/customers/{customerId}/search?q={word}", Roles.SEARCH),
+            // Across customers: a scoped-out caller gets an empty page (of nothing it may see), not a 404.
+            Route.service("GET", "/api/v1/search?q={word}", Roles.SEARCH_ALL).scopedOut(200),
+            Route.service("GET", "/api/v1/audit?customerId={customerId}", Roles.AUDIT).scopedOut(200)
     );
 
     /** Who calls. The first group never gets past authentication. */
@@ -131,16 +136,22 @@ class HistoryAuthorizationMatrixTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One cell's customer: everything the answer must not show to a caller who may not see it. */
-    record Seeded(String sub, UUID customerId, UUID conversationId, String genesysConversationId, String text) {
+    record Seeded(String sub, UUID customerId, UUID conversationId, String genesysConversationId, String word,
+            String text) {
 
+        /** Also an earlier audit row about the customer, so the audit route has something to show. */
         static Seeded create() {
             String sub = "matrix-" + UUID.randomUUID();
             UUID customer = HistorySeed.customer(Sandbox.ISSUER, sub);
             String genesysId = UUID.randomUUID().toString();
-            String text = "matrix secret " + UUID.randomUUID();
+            String word = "w" + UUID.randomUUID().toString().replace("-", "");
+            String text = "matrix secret " + word;
             UUID conversation = HistorySeed.conversation(customer, DEPLOYMENT, Instant.now().minusSeconds(3600),
                     genesysId, List.of(Line.customer(text), Line.agent("agent answer " + sub)));
-            return new Seeded(sub, customer, conversation, genesysId, text);
+            HistorySeed.execute("""
+                    insert into audit_log (at, caller_issuer, caller_subject, action, customer_id, result)
+                    values (now(), 'matrix', 'matrix', 'read', ?, 'ok')""", customer);
+            return new Seeded(sub, customer, conversation, genesysId, word, text);
         }
 
         List<String> secrets() {
@@ -152,7 +163,8 @@ class HistoryAuthorizationMatrixTest {
                     .replace("{conversationId}", conversationId.toString())
                     .replace("{genesysConversationId}", genesysConversationId)
                     .replace("{issuer}", java.net.URLEncoder.encode(Sandbox.ISSUER, StandardCharsets.UTF_8))
-                    .replace("{sub}", sub);
+                    .replace("{sub}", sub)
+                    .replace("{word}", word);
         }
     }
 
