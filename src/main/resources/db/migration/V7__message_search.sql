@@ -3,11 +3,11 @@
 -- so the planner can use the index.
 --
 -- An expression index rather than a stored generated tsvector column: the archive writer inserts in unnest batches,
--- and both ways compute to_tsvector once per inserted row, but a stored column also writes the vector into the heap
--- (and its WAL) next to the text, roughly doubling what each message costs to store, for a saving only at query time
--- (ts_rank on the page's hits). Chat messages are short, so recomputing their vector for ranking is cheap. Changing
--- the configuration later is also cheaper: a new expression index can be built CONCURRENTLY beside this one, while a
--- generated column would have to be rewritten under an exclusive lock of the whole table.
+-- and both ways compute to_tsvector once per inserted row (same insert cost, measured), but a stored column also
+-- writes the vector (about twice the text's size) into the heap and its WAL, and adding it rewrites the whole table
+-- under an exclusive lock, blocking the writer; this index can be built CONCURRENTLY beforehand (below), and so can
+-- its successor for another configuration. The price is at query time: ranking re-parses every matching message,
+-- which dominates searches for very frequent terms (README, History API search, has the numbers).
 --
 -- Flyway's checksum is taken before placeholders are replaced: changing the configuration does not rebuild this
 -- index (see README, History API search). On a large existing archive, build it by hand first, without blocking the
