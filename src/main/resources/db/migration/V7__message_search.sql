@@ -15,3 +15,7 @@
 --   create index concurrently message_text_search on message using gin (to_tsvector('<cfg>'::regconfig, text));
 create index if not exists message_text_search on message
     using gin (to_tsvector('${search_configuration}'::regconfig, text));
+
+-- Statistics for the index expression: without them the planner guesses that every word matches a fixed share of
+-- the table and picks poor (parallel, JIT-compiled) plans for rare words.
+analyze message;

@@ -39,6 +39,10 @@ public interface HistoryConfig {
     @WithDefault("500")
     int searchMaxQueryLength();
 
+    /** Longest a search statement may run; then PostgreSQL cancels it and the caller gets 503 search-timeout. */
+    @WithDefault("5s")
+    Duration searchTimeout();
+
     /**
      * Conversations that ended longer ago than this are deleted by the retention job, with their messages, summaries,
      * enrichment jobs and link records; then guest sessions and customers left with nothing. An active conversation

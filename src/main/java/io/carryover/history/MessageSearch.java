@@ -20,6 +20,9 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.QueryTimeoutException;
+import jakarta.transaction.Transactional;
 
 import org.hibernate.query.NativeQuery;
 import org.jboss.logging.Logger;
@@ -121,8 +124,11 @@ public class MessageSearch {
 
     /**
      * One page of hits, best first. {@code customerId} null: every customer; {@code scope} null: every deployment,
-     * otherwise only conversations in those deployments (empty: nothing).
+     * otherwise only conversations in those deployments (empty: nothing). In a transaction of its own settings: a plan
+     * made for this customer (a generic plan, cached after five runs, would walk a heavy customer's every message),
+     * no JIT, and the search timeout, after which the statement is cancelled (a 503 {@code search-timeout}).
      */
+    @Transactional
     public Page<Hit> search(UUID customerId, Set<String> scope, String q, int limit, String cursor) {
         String query = validQuery(q);
         // A cursor belongs to one customer (or all) and one query: reusing it elsewhere is a 400, not a silent skip.
@@ -186,7 +192,21 @@ public class MessageSearch {
             nq.setParameter("rank", afterRank).setParameter("after", afterId);
         }
         List<Hit> hits = new ArrayList<>();
-        for (Object[] row : nq.getResultList()) {
+        em.createNativeQuery("select set_config('plan_cache_mode', 'force_custom_plan', true),"
+                + " set_config('jit', 'off', true), set_config('statement_timeout', :timeout, true)")
+                .setParameter("timeout", Long.toString(config.searchTimeout().toMillis())).getSingleResult();
+        List<Object[]> rows;
+        try {
+            rows = nq.getResultList();
+        } catch (PersistenceException e) {
+            if (e instanceof QueryTimeoutException || e.getCause() instanceof org.hibernate.QueryTimeoutException
+                    || e instanceof org.hibernate.QueryTimeoutException) {
+                throw new ApiProblem(503, "search-timeout", "Search took too long",
+                        "the search was stopped after " + config.searchTimeout().toMillis() + " ms; try rarer words");
+            }
+            throw e;
+        }
+        for (Object[] row : rows) {
             UUID conversationId = (UUID) row[2];
             hits.add(new Hit((UUID) row[3], conversationId, (Long) row[0], (String) row[1], (Instant) row[4],
                     (String) row[5], (Float) row[6], snippet((String) row[7]),
