@@ -63,16 +63,25 @@ final class HistorySeeder {
 
     private final String url;
     private final double scale;
+    private final int[] heavy;
     private final Consumer<String> log;
 
     HistorySeeder(String url, double scale, Consumer<String> log) {
-        if (scale < 0.01) {
-            throw new IllegalArgumentException("bench.history.scale must be >= 0.01 (the heavy customers alone hold "
-                    + Arrays.stream(HEAVY_CONVERSATIONS).sum() + " conversations)");
-        }
+        this(url, scale, HEAVY_CONVERSATIONS, log);
+    }
+
+    /** {@code heavy}: conversations of each heavy customer (the benchmark's are {@link #HEAVY_CONVERSATIONS}). */
+    HistorySeeder(String url, double scale, int[] heavy, Consumer<String> log) {
         this.url = url;
         this.scale = scale;
+        this.heavy = heavy.clone();
         this.log = log;
+        long conversations = Math.round(1_000_000 * scale);
+        if (scale > 2 || Arrays.stream(heavy).sum() > conversations * 0.7) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "scale %s is out of range: at most 2, and "
+                    + "the heavy customers (%d conversations) may hold at most 70%% of them", scale,
+                    Arrays.stream(heavy).sum()));
+        }
     }
 
     Connection connect() throws SQLException {
@@ -109,7 +118,7 @@ final class HistorySeeder {
     Seed seed() throws Exception {
         long start = System.nanoTime();
         List<String> steps = new ArrayList<>();
-        Plan plan = new Plan(scale);
+        Plan plan = new Plan(scale, heavy);
         steps.add(String.format(Locale.ROOT, "plan %.1f s", seconds(start)));
         Schema schema;
         try (Connection c = connect()) {
@@ -179,11 +188,8 @@ final class HistorySeeder {
         final int[] order; // conversation indexes by start time
         final long messages;
 
-        Plan(double scale) {
+        Plan(double scale, int[] heavy) {
             SplittableRandom random = new SplittableRandom(7);
-            if (scale > 2) {
-                throw new IllegalArgumentException("bench.history.scale must be <= 2 (conversation indexes are 21 bits)");
-            }
             customers = (int) Math.round(100_000 * scale);
             conversations = (int) Math.round(1_000_000 * scale);
             messages = Math.round(10_000_000 * scale);
@@ -196,16 +202,16 @@ final class HistorySeeder {
             double weights = 0;
             int fixed = 0;
             for (int c = 0; c < customers; c++) {
-                guest[c] = c >= HEAVY_CONVERSATIONS.length && c % 10 == 9;
+                guest[c] = c >= heavy.length && c % 10 == 9;
                 homeDeployment[c] = (byte) weighted(random, DEPLOYMENT_WEIGHTS);
                 otherDeployment[c] = -1;
                 if (!guest[c] && random.nextDouble() < 0.10) {
                     otherDeployment[c] = (byte) ((homeDeployment[c] + 1 + random.nextInt(DEPLOYMENTS.length - 1))
                             % DEPLOYMENTS.length);
                 }
-                linked[c] = !guest[c] && c >= HEAVY_CONVERSATIONS.length && random.nextDouble() < 0.02;
-                if (c < HEAVY_CONVERSATIONS.length) {
-                    conversationsOf[c] = HEAVY_CONVERSATIONS[c];
+                linked[c] = !guest[c] && c >= heavy.length && random.nextDouble() < 0.02;
+                if (c < heavy.length) {
+                    conversationsOf[c] = heavy[c];
                     fixed += conversationsOf[c];
                 } else if (guest[c]) {
                     conversationsOf[c] = random.nextDouble() < 0.2 ? 2 : 1;
@@ -219,15 +225,17 @@ final class HistorySeeder {
             int rest = conversations - fixed;
             int given = 0;
             List<Integer> verified = new ArrayList<>();
-            for (int c = HEAVY_CONVERSATIONS.length; c < customers; c++) {
+            for (int c = heavy.length; c < customers; c++) {
                 if (!guest[c]) {
                     conversationsOf[c] = Math.max(1, (int) (weight[c] / weights * rest));
                     given += conversationsOf[c];
                     verified.add(c);
                 }
             }
-            if (rest < verified.size()) {
-                throw new IllegalArgumentException("scale too small for the heavy customers");
+            if (rest < 2 * verified.size()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "scale %s is too small: the heavy "
+                        + "customers alone hold %d of %d conversations", scale, Arrays.stream(heavy).sum(),
+                        conversations));
             }
             while (given != rest) {
                 int c = verified.get(random.nextInt(verified.size()));
