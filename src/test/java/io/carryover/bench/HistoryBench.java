@@ -50,7 +50,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Knobs: bench.history.scale (1.0), bench.history.reseed (false), bench.history.routes (all: lookup, list,
  * conversation, by-genesys-id, summary, search, search-all, export), bench.history.requests (1000 per route and
  * concurrency), bench.history.warmup (200), bench.history.concurrency (1,8), bench.history.routeSeconds (180: a route
- * slower than that stops early and says so), bench.history.db (bench_history).
+ * slower than that stops early and says so), bench.history.db (bench_history), bench.history.explain (auto: when a
+ * target was missed, capture the plans of slow statements; true; false), bench.history.explainMs (5),
+ * bench.history.pgLog (PostgreSQL's server log, Debian's path by default).
  */
 final class HistoryBench {
 
@@ -66,6 +68,7 @@ final class HistoryBench {
     private final Path jar;
     private final Consumer<String> out;
     private final List<String> report = new ArrayList<>();
+    private boolean missedTarget;
     private final String database = System.getProperty("bench.history.db", "bench_history");
     private final double scale = Double.parseDouble(System.getProperty("bench.history.scale", "1.0"));
     private final boolean reseed = Boolean.parseBoolean(System.getProperty("bench.history.reseed", "false"));
@@ -92,6 +95,7 @@ final class HistoryBench {
         ensureDatabase();
         HistorySeeder seeder = new HistorySeeder(url, scale, this::progress);
         HistorySeeder.Seed seed = reseed ? null : seeder.existing();
+        List<Variant> measured = List.of();
         try (BenchIssuer issuer = new BenchIssuer(ISSUER_PORT)) {
             List<String> properties = new ArrayList<>(issuer.serviceProperties());
             properties.add("-Dquarkus.datasource.jdbc.url=" + url);
@@ -109,15 +113,26 @@ final class HistoryBench {
                 // Every measured request inserts one audit row; start each run from an empty log.
                 c.createStatement().execute("truncate audit_log");
             }
+            long starting = System.nanoTime();
+            java.time.Instant startedAt = java.time.Instant.now();
             try (ServiceProcess service = ServiceProcess.start("history", jar, SERVICE_PORT, properties,
                     Duration.ofMinutes(30))) {
+                List<String> migrations = migrationsSince(url, startedAt);
+                line(String.format(Locale.ROOT, "Service ready %.0f s after start%s.", (System.nanoTime() - starting)
+                        / 1e9, migrations.isEmpty() ? "" : "; Flyway applied " + String.join(", ", migrations)
+                        + " to the seeded database first"));
+                line("");
                 String token = issuer.token(ROLES, 24 * 60);
                 Set<String> served = servedPaths(service);
                 Pools pools = pools(url);
-                measureRoutes(service, token, served, pools, url);
+                measured = measureRoutes(token, served, pools, url);
                 if (routes.contains("export")) {
                     export(service, token, served, pools);
                 }
+            }
+            String explain = System.getProperty("bench.history.explain", "auto");
+            if (explain.equals("true") || explain.equals("auto") && missedTarget) {
+                explain(properties, url, measured, issuer.token(ROLES, 60));
             }
             sizes(url);
         }
@@ -267,8 +282,10 @@ final class HistoryBench {
         return "/api/v1/customers/" + c.id() + "/search?q=" + enc(term);
     }
 
-    private void measureRoutes(ServiceProcess service, String token, Set<String> served, Pools pools, String url)
+    /** Measures every chosen route the build serves; returns them with the paths requested. */
+    private List<Variant> measureRoutes(String token, Set<String> served, Pools pools, String url)
             throws Exception {
+        List<Variant> measured = new ArrayList<>();
         line(String.format(Locale.ROOT, "Method: %d measured requests per route and concurrency (fewer only where a "
                 + "route took longer than %d s, marked), after %d warm-up requests at the same concurrency over the same "
                 + "ids; ids rotate over %d typical customers, %d heavy customers (%s conversations), %d conversations. "
@@ -294,16 +311,20 @@ final class HistoryBench {
                 line("| " + variant.label() + " | | | | | | | | | no ids to request |");
                 continue;
             }
+            measured.add(new Variant(variant.route(), variant.label(), variant.pathTemplate(), paths,
+                    variant.targetP99Ms()));
             for (int concurrency : concurrencies) {
-                run(paths, token, Math.max(warmup, concurrency), concurrency, routeSeconds);
+                run(paths, token, Math.max(warmup, concurrency), concurrency, Math.min(routeSeconds, 60));
                 long[] blocks = blocks(url);
                 Run result = run(paths, token, requests, concurrency, routeSeconds);
                 long[] after = blocks(url);
                 long hits = after[0] - blocks[0];
                 long reads = after[1] - blocks[1];
                 Histogram h = result.histogram();
+                boolean met = variant.targetP99Ms() == null || ms(h, 99) <= variant.targetP99Ms();
+                missedTarget |= !met;
                 String target = variant.targetP99Ms() == null ? "" : String.format(Locale.ROOT, "≤ %.0f ms: %s",
-                        variant.targetP99Ms(), ms(h, 99) <= variant.targetP99Ms() ? "met" : "**missed**");
+                        variant.targetP99Ms(), met ? "met" : "**missed**");
                 line(String.format(Locale.ROOT, "| %s | %d | %d%s | %.1f | %.1f | %.1f | %.0f | %.1f%% | %s | %s |",
                         variant.label(), concurrency, h.getTotalCount(), result.timedOut() ? " (time cap)" : "",
                         ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, h.getTotalCount() / result.seconds(),
@@ -311,6 +332,123 @@ final class HistoryBench {
             }
         }
         line("");
+        return measured;
+    }
+
+    /**
+     * Which statements are slow, and why: one more pass of a few requests per measured route with PostgreSQL's
+     * auto_explain on for this database only (new connections load it), then the plans of statements slower than
+     * bench.history.explainMs (5) read back from the server's log (bench.history.pgLog). Not part of the measurement:
+     * EXPLAIN ANALYZE's instrumentation slows every statement down.
+     */
+    private void explain(List<String> properties, String url, List<Variant> measured, String token) throws Exception {
+        int thresholdMs = Integer.parseInt(System.getProperty("bench.history.explainMs", "5"));
+        String configured = System.getProperty("bench.history.pgLog", "");
+        Path log = Path.of(configured.isBlank() ? "/var/log/postgresql/postgresql-" + serverMajor() + "-main.log"
+                : configured);
+        line("### Plans of statements slower than " + thresholdMs + " ms (auto_explain, 30 requests per route at "
+                + "concurrency 1, after the measurement)");
+        line("");
+        if (!Files.isReadable(log)) {
+            line("PostgreSQL's log " + log + " is not readable here (set bench.history.pgLog); skipped.");
+            line("");
+            return;
+        }
+        String[] settings = { "session_preload_libraries = 'auto_explain'",
+                "auto_explain.log_min_duration = '" + thresholdMs + "ms'", "auto_explain.log_analyze = on",
+                "auto_explain.log_buffers = on", "auto_explain.log_format = 'text'" };
+        try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "")) {
+            for (String setting : settings) {
+                c.createStatement().execute("alter database " + database + " set " + setting);
+            }
+        }
+        long offset = Files.size(log);
+        try (ServiceProcess service = ServiceProcess.start("history-explain", jar, SERVICE_PORT, properties,
+                Duration.ofMinutes(5))) {
+            for (Variant variant : measured) {
+                run(variant.paths(), token, 30, 1, 60);
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "")) {
+                for (String setting : settings) {
+                    c.createStatement().execute("alter database " + database + " reset "
+                            + setting.substring(0, setting.indexOf(' ')));
+                }
+            }
+        }
+        Map<String, String[]> slowest = new LinkedHashMap<>(); // query text -> {duration ms, plan, count}
+        String marker = "@" + database + " LOG:  duration: ";
+        try (var reader = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            reader.skip(offset);
+            String current = null;
+            double duration = 0;
+            StringBuilder plan = new StringBuilder();
+            for (String l = reader.readLine(); ; l = reader.readLine()) {
+                boolean continuation = l != null && l.startsWith("\t");
+                if (current != null && !continuation) {
+                    String query = plan.toString().lines().filter(x -> x.startsWith("Query Text:")).findFirst()
+                            .orElse("?").replaceAll("\\s+", " ");
+                    String[] seen = slowest.get(query);
+                    int count = seen == null ? 1 : Integer.parseInt(seen[2]) + 1;
+                    if (seen == null || Double.parseDouble(seen[0]) < duration) {
+                        slowest.put(query, new String[] { Double.toString(duration), plan.toString(),
+                                Integer.toString(count) });
+                    } else {
+                        seen[2] = Integer.toString(count);
+                    }
+                    current = null;
+                }
+                if (l == null) {
+                    break;
+                }
+                int at = l.indexOf(marker);
+                if (at >= 0 && l.contains(" plan:")) {
+                    current = l;
+                    String rest = l.substring(at + marker.length());
+                    duration = Double.parseDouble(rest.substring(0, rest.indexOf(' ')));
+                    plan.setLength(0);
+                } else if (current != null && continuation) {
+                    plan.append(l.substring(1)).append('\n');
+                }
+            }
+        }
+        if (slowest.isEmpty()) {
+            line("None.");
+        }
+        slowest.values().stream().sorted((a, b) -> Double.compare(Double.parseDouble(b[0]), Double.parseDouble(a[0])))
+                .limit(10).forEach(entry -> {
+                    line(String.format(Locale.ROOT, "Slowest of %s over the threshold: %.1f ms", entry[2],
+                            Double.parseDouble(entry[0])));
+                    line("```");
+                    line(entry[1].stripTrailing());
+                    line("```");
+                });
+        line("");
+    }
+
+    /** Migrations Flyway applied to the (reused) seed at this start, with how long each took. */
+    private static List<String> migrationsSince(String url, java.time.Instant since) throws Exception {
+        List<String> applied = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             PreparedStatement ps = c.prepareStatement("select version, description, execution_time "
+                     + "from flyway_schema_history where installed_on >= ? order by installed_rank")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(since.minusSeconds(1)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied.add(String.format(Locale.ROOT, "V%s %s (%.0f s)", rs.getString(1), rs.getString(2),
+                            rs.getInt(3) / 1000.0));
+                }
+            }
+        }
+        return applied;
+    }
+
+    private int serverMajor() throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("select current_setting('server_version_num')::int / 10000")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** Cursors of page 10 of each heavy customer's list, read by walking the pages. */
