@@ -78,8 +78,8 @@ final class HistoryBench {
     private final int[] concurrencies = Arrays.stream(System.getProperty("bench.history.concurrency", "1,8")
             .split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     private final Set<String> routes = routes(System.getProperty("bench.history.routes", "all"));
-    /** Rows to leave out, by part of their label (e.g. "across customers, frequent term"). */
-    private final List<String> skipped = Arrays.stream(System.getProperty("bench.history.skip", "").split(","))
+    /** Rows to leave out, by part of their label, separated by ";" (e.g. "across customers, frequent term"). */
+    private final List<String> skipped = Arrays.stream(System.getProperty("bench.history.skip", "").split(";"))
             .map(String::trim).filter(x -> !x.isEmpty()).toList();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
