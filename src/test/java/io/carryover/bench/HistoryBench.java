@@ -52,7 +52,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * concurrency), bench.history.warmup (200), bench.history.concurrency (1,8), bench.history.routeSeconds (180: a route
  * slower than that stops early and says so), bench.history.db (bench_history), bench.history.explain (auto: when a
  * target was missed, capture the plans of slow statements; true; false), bench.history.explainMs (5),
- * bench.history.pgLog (PostgreSQL's server log, Debian's path by default).
+ * bench.history.pgLog (PostgreSQL's server log, Debian's path by default), bench.history.skip (rows to leave out by
+ * part of their label, ";"-separated). bench.history.requests=0 measures only the export (and plans).
  */
 final class HistoryBench {
 
