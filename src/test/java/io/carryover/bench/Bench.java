@@ -27,6 +27,8 @@ import io.vertx.core.VertxOptions;
  * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
  * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
  * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
+ * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
+ * knobs, see {@link HistoryBench}.
  */
 public final class Bench {
 
@@ -86,6 +88,9 @@ public final class Bench {
             }
             if (phases.contains("starvation")) {
                 starvationPhase(vertx, jar, sandboxJar);
+            }
+            if (phases.contains("history")) {
+                new HistoryBench(jar, this::line).run();
             }
         } finally {
             vertx.close();
@@ -361,6 +366,10 @@ public final class Bench {
             }
         }
         return 10_000;
+    }
+
+    static String machineDescription() throws Exception {
+        return machine();
     }
 
     private static String machine() throws Exception {

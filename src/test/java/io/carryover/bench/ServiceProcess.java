@@ -28,6 +28,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, Path jar, int port, List<String> properties) throws Exception {
+        return start(name, jar, port, properties, Duration.ofSeconds(60));
+    }
+
+    /** {@code readyWithin}: Flyway runs before the service is ready, which takes long on a large database. */
+    static ServiceProcess start(String name, Path jar, int port, List<String> properties, Duration readyWithin)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
@@ -39,13 +45,13 @@ final class ServiceProcess implements AutoCloseable {
         Path log = Files.createTempFile("carryover-bench-" + name, ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess service = new ServiceProcess(name, process, port);
-        service.awaitReady(log);
+        service.awaitReady(log, readyWithin);
         return service;
     }
 
-    private void awaitReady(Path log) throws Exception {
+    private void awaitReady(Path log, Duration readyWithin) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + readyWithin.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + log);
@@ -62,11 +68,15 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(name + " not ready within 60 s; see " + log);
+        throw new IllegalStateException(name + " not ready within " + readyWithin.toSeconds() + " s; see " + log);
     }
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Resident set size now and at its peak, in bytes, from /proc. */
