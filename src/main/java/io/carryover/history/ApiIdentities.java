@@ -1,5 +1,6 @@
 package io.carryover.history;
 
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -11,6 +12,8 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.carryover.identity.CustomerKey;
 import io.quarkus.oidc.runtime.OidcUtils;
@@ -27,6 +30,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 class ApiIdentities implements SecurityIdentityAugmentor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> SERVICE_ROLES = Set.of(Roles.READ, Roles.SEARCH, Roles.SEARCH_ALL, Roles.EXPORT,
             Roles.ERASE, Roles.AUDIT);
@@ -76,12 +81,31 @@ class ApiIdentities implements SecurityIdentityAugmentor {
         return jwt.getSubject();
     }
 
-    /** Absent claim: every deployment. A present claim that is not a list of strings: none (fail closed). */
+    /**
+     * Whether the verified payload names this claim, even as {@code null} (the JWT library drops null claims, which
+     * would read as "absent", i.e. every deployment).
+     */
+    private static boolean present(JsonWebToken jwt, String claim) {
+        if (jwt.containsClaim(claim)) {
+            return true;
+        }
+        try {
+            String payload = jwt.getRawToken().split("\\.", -1)[1];
+            return JSON.readTree(Base64.getUrlDecoder().decode(payload)).has(claim);
+        } catch (Exception e) {
+            return true; // unreadable: fail closed
+        }
+    }
+
+    /**
+     * Absent claim: every deployment. A present claim that is not a list of strings, {@code null} included: none
+     * (fail closed).
+     */
     private Optional<Set<String>> deployments(JsonWebToken jwt) {
-        Object claim = jwt.getClaim(config.deploymentsClaim());
-        if (claim == null) {
+        if (!present(jwt, config.deploymentsClaim())) {
             return Optional.empty();
         }
+        Object claim = jwt.getClaim(config.deploymentsClaim());
         Set<String> ids = new LinkedHashSet<>();
         if (claim instanceof JsonArray array) {
             for (JsonValue value : array) {
