@@ -197,4 +197,18 @@ class HistoryAttackTest {
         as(read).accept("application/xml").get("/api/v1/customers/{id}/conversations", s.customerId())
                 .then().statusCode(406).contentType(PROBLEM).body("type", equalTo("urn:carryover:problem:not-acceptable"));
     }
+
+    @Test
+    void erasureLeavesNoAuditRowNamingTheCustomerAsTheCaller() {
+        Seeded s = seed();
+        String mine = HistoryApi.customerToken(s.sub());
+        as(mine).get("/api/v1/me/conversations").then().statusCode(200).body("items", hasSize(1));
+        as(mine).get("/api/v1/me/summary").then().statusCode(200);
+        assertEquals(2L, Archive.count("select count(*) from audit_log where caller_subject = ?", s.sub()));
+        as(HistoryApi.serviceToken("history.erase")).delete("/api/v1/customers/{id}", s.customerId())
+                .then().statusCode(200);
+        // The rows of the customer's own calls stay (who did what, when), without the subject that names them.
+        assertEquals(0L, Archive.count("select count(*) from audit_log a where a::text like ?", "%" + s.sub() + "%"));
+        assertEquals(3L, Archive.count("select count(*) from audit_log where customer_id = ?", s.customerId()));
+    }
 }
