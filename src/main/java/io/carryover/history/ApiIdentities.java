@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.carryover.identity.CustomerKey;
 import io.quarkus.oidc.runtime.OidcUtils;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -47,6 +48,10 @@ class ApiIdentities implements SecurityIdentityAugmentor {
         String tenant = identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE);
         if (identity.isAnonymous() || tenant == null || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
+        }
+        if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
+            // Quarkus OIDC's subject-required accepts "", which names no one: no customer, no accountable caller.
+            return Uni.createFrom().failure(new AuthenticationFailedException("blank subject"));
         }
         QuarkusSecurityIdentity.Builder out = QuarkusSecurityIdentity.builder()
                 .setPrincipal(jwt)

@@ -211,4 +211,20 @@ class HistoryAttackTest {
         assertEquals(0L, Archive.count("select count(*) from audit_log a where a::text like ?", "%" + s.sub() + "%"));
         assertEquals(3L, Archive.count("select count(*) from audit_log where customer_id = ?", s.customerId()));
     }
+
+    @Test
+    void aTokenWithABlankSubjectIsRefusedAsTheRelayRefusesIt() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        for (String subject : List.of("", " ")) {
+            String customer = signed("{\"iss\":\"" + Sandbox.ISSUER + "\",\"sub\":\"" + subject
+                    + "\",\"aud\":\"carryover\",\"iat\":" + now + ",\"exp\":" + (now + 600) + "}");
+            as(customer).get("/api/v1/me/conversations").then().statusCode(401).contentType(PROBLEM)
+                    .body("type", equalTo("urn:carryover:problem:unauthorized"));
+            String service = signed("{\"iss\":\"" + Sandbox.ISSUER + "\",\"sub\":\"" + subject + "\",\"aud\":\""
+                    + HistoryApi.SERVICE_AUDIENCE + "\",\"roles\":[\"history.audit\"],\"iat\":" + now
+                    + ",\"exp\":" + (now + 600) + "}");
+            as(service).get("/api/v1/audit").then().statusCode(401).contentType(PROBLEM)
+                    .body("type", equalTo("urn:carryover:problem:unauthorized"));
+        }
+    }
 }
