@@ -1,5 +1,6 @@
 package io.carryover.history;
 
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -12,8 +13,11 @@ import jakarta.json.JsonValue;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.carryover.identity.CustomerKey;
 import io.quarkus.oidc.runtime.OidcUtils;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -27,6 +31,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 class ApiIdentities implements SecurityIdentityAugmentor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> SERVICE_ROLES = Set.of(Roles.READ, Roles.SEARCH, Roles.SEARCH_ALL, Roles.EXPORT,
             Roles.ERASE, Roles.AUDIT);
@@ -42,6 +48,10 @@ class ApiIdentities implements SecurityIdentityAugmentor {
         String tenant = identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE);
         if (identity.isAnonymous() || tenant == null || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
+        }
+        if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
+            // Quarkus OIDC's subject-required accepts "", which names no one: no customer, no accountable caller.
+            return Uni.createFrom().failure(new AuthenticationFailedException("blank subject"));
         }
         QuarkusSecurityIdentity.Builder out = QuarkusSecurityIdentity.builder()
                 .setPrincipal(jwt)
@@ -76,12 +86,31 @@ class ApiIdentities implements SecurityIdentityAugmentor {
         return jwt.getSubject();
     }
 
-    /** Absent claim: every deployment. A present claim that is not a list of strings: none (fail closed). */
+    /**
+     * Whether the verified payload names this claim, even as {@code null} (the JWT library drops null claims, which
+     * would read as "absent", i.e. every deployment).
+     */
+    private static boolean present(JsonWebToken jwt, String claim) {
+        if (jwt.containsClaim(claim)) {
+            return true;
+        }
+        try {
+            String payload = jwt.getRawToken().split("\\.", -1)[1];
+            return JSON.readTree(Base64.getUrlDecoder().decode(payload)).has(claim);
+        } catch (Exception e) {
+            return true; // unreadable: fail closed
+        }
+    }
+
+    /**
+     * Absent claim: every deployment. A present claim that is not a list of strings, {@code null} included: none
+     * (fail closed).
+     */
     private Optional<Set<String>> deployments(JsonWebToken jwt) {
-        Object claim = jwt.getClaim(config.deploymentsClaim());
-        if (claim == null) {
+        if (!present(jwt, config.deploymentsClaim())) {
             return Optional.empty();
         }
+        Object claim = jwt.getClaim(config.deploymentsClaim());
         Set<String> ids = new LinkedHashSet<>();
         if (claim instanceof JsonArray array) {
             for (JsonValue value : array) {

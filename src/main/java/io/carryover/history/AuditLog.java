@@ -53,13 +53,21 @@ public class AuditLog {
     private static AuditEntry entry(Caller caller, Action action, UUID customerId, String target, String result) {
         AuditEntry entry = new AuditEntry();
         entry.at = Instant.now();
-        entry.callerIssuer = caller.issuer();
-        entry.callerSubject = caller.subject();
+        entry.callerIssuer = storable(caller.issuer());
+        entry.callerSubject = storable(caller.subject());
         entry.action = action.value();
         entry.customerId = customerId;
-        entry.target = target;
+        entry.target = storable(target);
         entry.result = result;
         entry.persist();
         return entry;
+    }
+
+    /**
+     * PostgreSQL text cannot hold NUL, and a signed token's subject or a path may carry one: without this the row,
+     * and with it the request, would fail.
+     */
+    private static String storable(String text) {
+        return text == null ? null : text.replace('\u0000', '\uFFFD');
     }
 }

@@ -1,7 +1,6 @@
 package io.carryover.history;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +10,9 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -46,12 +45,15 @@ public class AuditResource {
     private final CustomerAccess access;
     private final AuditLog audit;
     private final EntityManager em;
+    private final Validator validator;
 
-    AuditResource(SecurityIdentity identity, CustomerAccess access, AuditLog audit, EntityManager em) {
+    AuditResource(SecurityIdentity identity, CustomerAccess access, AuditLog audit, EntityManager em,
+            Validator validator) {
         this.identity = identity;
         this.access = access;
         this.audit = audit;
         this.em = em;
+        this.validator = validator;
     }
 
     @GET
@@ -60,17 +62,21 @@ public class AuditResource {
             description = "customerId: one customer's rows; from (inclusive) and to (exclusive): ISO-8601 date-times"
                     + " with an offset, e.g. 2026-11-29T13:00:00Z.")
     public Page<AuditItem> list(@QueryParam("customerId") String customerId, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
+            @QueryParam("to") String to, @BeanParam ConversationParams.LimitParam limit,
             @QueryParam("cursor") String cursor) {
         Caller caller = Caller.of(identity);
         UUID customer = null;
         try {
+            AuditedCall.validate(validator, limit);
             customer = customerId == null || customerId.isEmpty() ? null : uuid(customerId);
-            Page<AuditItem> page = page(caller, customer, time("from", from), time("to", to), limit, cursor);
+            Page<AuditItem> page = page(caller, customer, time("from", from), time("to", to), limit.limit(), cursor);
             audit.record(caller, AuditLog.Action.AUDIT, customer, "items=" + page.items().size(), "ok");
             return page;
         } catch (ApiProblem e) {
             audit.record(caller, AuditLog.Action.AUDIT, customer, null, e.slug());
+            throw e;
+        } catch (ConstraintViolationException e) {
+            audit.record(caller, AuditLog.Action.AUDIT, customer, null, "invalid-request");
             throw e;
         }
     }
@@ -89,7 +95,7 @@ public class AuditResource {
                 if (after.size() != 2) {
                     throw new IllegalArgumentException("key size");
                 }
-                afterAt = Instant.parse(after.get(0));
+                afterAt = IsoInstant.Validator.storable(Instant.parse(after.get(0)));
                 afterId = Long.parseLong(after.get(1));
             } catch (RuntimeException e) {
                 throw ApiProblem.badRequest("invalid-cursor", "cursor is not one this list returned");
@@ -159,8 +165,8 @@ public class AuditResource {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
+            return IsoInstant.Validator.storable(IsoInstant.Validator.parse(value));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             throw ApiProblem.badRequest("invalid-request",
                     name + " is not an ISO-8601 date-time with an offset (e.g. 2026-11-29T13:00:00Z)");
         }

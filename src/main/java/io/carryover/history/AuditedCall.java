@@ -49,6 +49,11 @@ final class AuditedCall {
 
     /** Hibernate Validator on the call's parameters; violations become the usual 400 {@code invalid-request}. */
     <P> P valid(P params) {
+        return validate(validator, params);
+    }
+
+    /** For routes that write their audit row themselves: validated inside the call, so a 400 keeps its row. */
+    static <P> P validate(Validator validator, P params) {
         Set<ConstraintViolation<P>> violations = validator.validate(params);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);

@@ -21,21 +21,28 @@ public final class ConversationParams {
     private ConversationParams() {
     }
 
-    /** {@code limit} and {@code cursor}: one page of a list. */
-    public static class PageParams {
+    /**
+     * {@code limit}: how many items a page holds. The pattern because {@code @Min}/{@code @Max} on text accept any
+     * decimal ({@code 1e1}, {@code 50.0}) that {@link Integer#parseInt} then refuses.
+     */
+    public static class LimitParam {
         @QueryParam("limit")
         @DefaultValue("20")
+        @Pattern(regexp = "\\+?[0-9]{1,9}", message = "must be a whole number")
         @Min(1)
         @Max(100)
         public String limit;
 
-        @QueryParam("cursor")
-        @Size(max = 1024)
-        public String cursor;
-
         int limit() {
             return Integer.parseInt(limit);
         }
+    }
+
+    /** {@code limit} and {@code cursor}: one page of a list. */
+    public static class PageParams extends LimitParam {
+        @QueryParam("cursor")
+        @Size(max = 1024)
+        public String cursor;
     }
 
     /** A page of a customer's conversations, optionally limited to a start window and a state. */

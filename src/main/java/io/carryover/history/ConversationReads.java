@@ -92,7 +92,7 @@ public class ConversationReads {
         UUID afterId = null;
         if (after != null) {
             try {
-                afterStartedAt = Instant.parse(after.get(0));
+                afterStartedAt = IsoInstant.Validator.storable(Instant.parse(after.get(0)));
                 afterId = UUID.fromString(after.get(1));
             } catch (RuntimeException e) {
                 throw ApiProblem.badRequest("invalid-cursor", "cursor is not one this list returned");
@@ -161,7 +161,7 @@ public class ConversationReads {
         Long afterId = null;
         if (after != null) {
             try {
-                afterTime = after.get(0).isEmpty() ? null : Instant.parse(after.get(0));
+                afterTime = after.get(0).isEmpty() ? null : IsoInstant.Validator.storable(Instant.parse(after.get(0)));
                 afterId = Long.valueOf(after.get(1));
             } catch (RuntimeException e) {
                 throw ApiProblem.badRequest("invalid-cursor", "cursor is not one this list returned");

@@ -67,6 +67,9 @@ public class CustomerAccess {
      * see.
      */
     public Conversation conversationByGenesysId(Caller caller, String genesysConversationId) {
+        if (genesysConversationId.indexOf('\u0000') >= 0) {
+            throw ApiProblem.notFound("conversation"); // no row can hold it (and PostgreSQL refuses the parameter)
+        }
         List<Conversation> archived = Conversation.find("genesysConversationId = ?1 order by startedAt desc, id desc",
                 genesysConversationId).page(0, 100).list();
         return archived.stream().filter(c -> sees(caller, c)).findFirst()

@@ -14,6 +14,8 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.carryover.archive.Customer;
+
 /**
  * Erases a customer: every row of every table that holds the customer's data, in one transaction, leaving only the
  * audit log (whose erase row is also the marker that keeps data in flight from bringing the customer back, see
@@ -28,6 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class Erasure {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What an erased customer's own audit rows name as the caller, instead of its subject. */
+    static final String ERASED_CALLER = "(erased customer)";
 
     /** What an erasure deleted, per table, and the Genesys conversations that keep Carryover's attributes. */
     public record Receipt(UUID customerId, Instant erasedAt, Map<String, Long> deleted,
@@ -54,7 +58,7 @@ public class Erasure {
                 .setParameter("id", customerId).getResultList().isEmpty()) {
             return alreadyErased(caller, customerId);
         }
-        access.customer(caller, customerId);
+        Customer customer = access.customer(caller, customerId);
         Set<String> scope = access.scope(caller);
         if (scope != null && ((Number) em.createNativeQuery("""
                 select count(*) from conversation where customer_id = :id and not (deployment_id = any(:scope))""")
@@ -89,6 +93,13 @@ public class Erasure {
         deleted.put("conversation", delete("delete from conversation where customer_id = :id", customerId));
         deleted.put("guest_session", delete("delete from guest_session where customer_id = :id", customerId));
         deleted.put("customer", delete("delete from customer where id = :id", customerId));
+        // The customer's own self-service calls named its subject as the caller: the rows stay (who read what,
+        // when), the subject goes.
+        em.createNativeQuery("""
+                update audit_log set caller_subject = :erased
+                where customer_id = :id and caller_issuer = :issuer and caller_subject = :subject""")
+                .setParameter("erased", ERASED_CALLER).setParameter("id", customerId)
+                .setParameter("issuer", customer.issuer).setParameter("subject", customer.subject).executeUpdate();
         Instant at = audit.recordWithChange(caller, AuditLog.Action.ERASE, customerId, null, "ok " + json(deleted));
         return new Receipt(customerId, at, deleted, patched, false);
     }

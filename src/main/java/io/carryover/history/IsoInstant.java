@@ -33,9 +33,21 @@ public @interface IsoInstant {
 
     class Validator implements ConstraintValidator<IsoInstant, String> {
 
+        /** Years 1 to 9999: PostgreSQL's timestamptz refuses much of what java.time parses (+300000-01-01). */
+        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
         /** Null for null; call only on validated input. */
         static Instant parse(String value) {
             return value == null ? null : OffsetDateTime.parse(value).toInstant();
+        }
+
+        /** An instant the database can compare with, else {@link IllegalArgumentException}. */
+        static Instant storable(Instant instant) {
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw new IllegalArgumentException("instant out of range");
+            }
+            return instant;
         }
 
         @Override
@@ -44,9 +56,9 @@ public @interface IsoInstant {
                 return true;
             }
             try {
-                parse(value);
+                storable(parse(value));
                 return true;
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeParseException | IllegalArgumentException e) {
                 return false;
             }
         }

@@ -6,7 +6,11 @@ import java.util.Map;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -43,6 +47,24 @@ class Problems {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 1)
     Response notFound(NotFoundException e, UriInfo uri) {
         return response(404, "not-found", "Not found", "no such resource", uri, null);
+    }
+
+    /** The client errors RESTEasy raises before any resource runs; the Allow header of a 405 is kept. */
+    @ServerExceptionMapper({ NotAllowedException.class, NotAcceptableException.class, NotSupportedException.class })
+    Response unroutable(ClientErrorException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        String slug = switch (status) {
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            default -> "unsupported-media-type";
+        };
+        Response.ResponseBuilder out = Response.fromResponse(response(status, slug,
+                Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage(), uri, null));
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow != null) {
+            out.header(HttpHeaders.ALLOW, allow);
+        }
+        return out.build();
     }
 
     @ServerExceptionMapper

@@ -1,9 +1,9 @@
 package io.carryover.history;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,12 +27,15 @@ public class SearchResource {
     private final CustomerAccess access;
     private final MessageSearch search;
     private final AuditLog audit;
+    private final Validator validator;
 
-    SearchResource(SecurityIdentity identity, CustomerAccess access, MessageSearch search, AuditLog audit) {
+    SearchResource(SecurityIdentity identity, CustomerAccess access, MessageSearch search, AuditLog audit,
+            Validator validator) {
         this.identity = identity;
         this.access = access;
         this.search = search;
         this.audit = audit;
+        this.validator = validator;
     }
 
     @GET
@@ -40,16 +43,20 @@ public class SearchResource {
     @Operation(summary = "Full-text search over every customer's messages (within the token's deployments)",
             description = "Same query syntax and hits as the per-customer search.")
     public Page<MessageSearch.Hit> searchAll(@QueryParam("q") String q,
-            @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
-            @QueryParam("cursor") String cursor) {
+            @BeanParam ConversationParams.LimitParam limit, @QueryParam("cursor") String cursor) {
         Caller caller = Caller.of(identity);
         try {
-            Page<MessageSearch.Hit> page = search.search(null, access.scope(caller), q, limit, cursor);
+            AuditedCall.validate(validator, limit);
+            Page<MessageSearch.Hit> page = search.search(null, access.scope(caller), q, limit.limit(), cursor);
             audit.record(caller, AuditLog.Action.SEARCH_ALL, null, MessageSearch.auditTarget(q, page.items().size()),
                     "ok");
             return page;
         } catch (ApiProblem e) {
             audit.record(caller, AuditLog.Action.SEARCH_ALL, null, MessageSearch.auditTarget(q, null), e.slug());
+            throw e;
+        } catch (ConstraintViolationException e) {
+            audit.record(caller, AuditLog.Action.SEARCH_ALL, null, MessageSearch.auditTarget(q, null),
+                    "invalid-request");
             throw e;
         }
     }
