@@ -103,8 +103,8 @@ class ApiIdentities implements SecurityIdentityAugmentor {
     }
 
     /**
-     * Absent claim: every deployment. A present claim that is not a list of strings, {@code null} included: none
-     * (fail closed).
+     * Absent claim: every deployment. A list: its strings; a single string: that one deployment; anything else,
+     * {@code null} included: none (fail closed).
      */
     private Optional<Set<String>> deployments(JsonWebToken jwt) {
         if (!present(jwt, config.deploymentsClaim())) {

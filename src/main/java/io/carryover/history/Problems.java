@@ -1,9 +1,11 @@
 package io.carryover.history;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.ClientErrorException;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -27,6 +30,8 @@ import io.quarkus.vertx.http.runtime.security.annotation.BasicAuthentication;
  * Every error of a secured REST endpoint as {@code application/problem+json} (RFC 9457), with a stable {@code type}.
  */
 class Problems {
+
+    private static final Logger LOG = Logger.getLogger(Problems.class);
 
     static final String MEDIA_TYPE = "application/problem+json";
     static final String TYPE_PREFIX = "urn:carryover:problem:";
@@ -65,6 +70,24 @@ class Problems {
             out.header(HttpHeaders.ALLOW, allow);
         }
         return out.build();
+    }
+
+    /** PostgreSQL unreachable or failing: no stack trace and no request text in the answer or the log. */
+    @ServerExceptionMapper({ PersistenceException.class, SQLException.class })
+    Response databaseUnavailable(Exception e, UriInfo uri) {
+        LOG.warnf("%s: database unavailable (%s)", uri.getPath().startsWith("/api/") ? "History API" : "REST",
+                sqlState(e));
+        return response(503, "database-unavailable", "Database unavailable",
+                "the archive database cannot answer now; try again later", uri, null);
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return "SQLState " + sql.getSQLState();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     @ServerExceptionMapper
