@@ -58,16 +58,28 @@ public final class HistorySeed {
                 values (?, ?, ?, ?, ?, ?, ?, 'CLOSED')""",
                 id, genesysId, deployment, customerId, session, Timestamp.from(startedAt),
                 Timestamp.from(startedAt.plusSeconds(lines.size() + 1L)));
-        int i = 0;
-        for (Line line : lines) {
-            i++;
-            Instant at = startedAt.plusSeconds(i);
-            execute("""
-                    insert into message (genesys_message_id, conversation_id, direction, message_type, text,
-                                         sender_name, originating_entity, channel_time, received_at, original)
-                    values (?, ?, ?, 'Text', ?, ?, ?, ?, ?, '{}'::jsonb)""",
-                    UUID.randomUUID().toString(), id, line.direction(), line.text(), line.sender(),
-                    "Inbound".equals(line.direction()) ? null : "Human", Timestamp.from(at), Timestamp.from(at));
+        // One connection and one batch for the messages, in order (ids follow channel time).
+        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into message (genesys_message_id, conversation_id, direction, message_type, text,
+                                     sender_name, originating_entity, channel_time, received_at, original)
+                values (?, ?, ?, 'Text', ?, ?, ?, ?, ?, '{}'::jsonb)""")) {
+            int i = 0;
+            for (Line line : lines) {
+                i++;
+                Timestamp at = Timestamp.from(startedAt.plusSeconds(i));
+                ps.setString(1, UUID.randomUUID().toString());
+                ps.setObject(2, id);
+                ps.setString(3, line.direction());
+                ps.setString(4, line.text());
+                ps.setString(5, line.sender());
+                ps.setString(6, "Inbound".equals(line.direction()) ? null : "Human");
+                ps.setTimestamp(7, at);
+                ps.setTimestamp(8, at);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new AssertionError("seeding messages failed", e);
         }
         return id;
     }
