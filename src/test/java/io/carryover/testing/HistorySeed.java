@@ -46,7 +46,7 @@ public final class HistorySeed {
      */
     public static UUID conversation(UUID customerId, String deployment, Instant startedAt, String genesysId,
             List<Line> lines) {
-        UUID session = UUID.nameUUIDFromBytes(("seed-session\n" + deployment + "\n" + customerId).getBytes());
+        UUID session = sessionOf(customerId, deployment);
         execute("""
                 insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
                 values (?, ?, ?, ?, now(), now()) on conflict do nothing""",
@@ -82,6 +82,15 @@ public final class HistorySeed {
             throw new AssertionError("seeding messages failed", e);
         }
         return id;
+    }
+
+    /** The guest session (archive thread) {@link #conversation} files a customer's conversations under. */
+    public static UUID sessionOf(UUID customerId) {
+        return sessionOf(customerId, DEPLOYMENT);
+    }
+
+    private static UUID sessionOf(UUID customerId, String deployment) {
+        return UUID.nameUUIDFromBytes(("seed-session\n" + deployment + "\n" + customerId).getBytes());
     }
 
     public static void execute(String sql, Object... params) {
