@@ -23,6 +23,21 @@ class HistoryOutageTest {
     }
 
     @Test
+    void afterTheOutageTheApiAnswersAgainAtOnce() {
+        String read = HistoryApi.serviceToken("history.read");
+        as(read).queryParam("issuer", Sandbox.ISSUER).queryParam("sub", "before").get("/api/v1/customers")
+                .then().statusCode(404);
+        DatabaseLink.cutDatabase();
+        as(read).queryParam("issuer", Sandbox.ISSUER).queryParam("sub", "during").get("/api/v1/customers")
+                .then().statusCode(503);
+        DatabaseLink.restoreDatabase();
+        for (int i = 0; i < 20; i++) {
+            as(read).queryParam("issuer", Sandbox.ISSUER).queryParam("sub", "after-" + i).get("/api/v1/customers")
+                    .then().statusCode(404);
+        }
+    }
+
+    @Test
     void aDatabaseOutageIsA503Problem() {
         String read = HistoryApi.serviceToken("history.read");
         String search = HistoryApi.serviceToken("history.search-all");
