@@ -8,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,27 +32,16 @@ import io.carryover.enrich.Summary.Totals;
 public class DeterministicSummarizer implements Summarizer {
 
     static final String NO_HISTORY = "No prior conversations";
-    static final int TEXT_LIMIT = 200;
-    static final int QUOTE_LIMIT = 120;
+    static final int QUOTE_LIMIT = 160;
     static final int TOPIC_LIMIT = 60;
     /** Longer conversations cite their first and last half of this many text ids. */
     static final int MAX_SOURCE_IDS = 20;
+    /** Promises quoted per conversation, the latest ones. */
+    static final int MAX_PROMISES = 2;
+    /** Fewer words than this is no request ("2", "billing"), nor a topic. */
+    static final int SUBSTANTIVE_WORDS = 3;
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
-
-    private static final Set<String> GREETING_WORDS = Set.of("hi", "hii", "hello", "helo", "hallo", "hey", "heya",
-            "hiya", "howdy", "yo", "hola", "bonjour", "greetings", "good", "morning", "afternoon", "evening", "day",
-            "there", "all", "everyone", "team", "dear");
-
-    private static final Set<String> GREETING_OPENERS = Set.of("hi", "hii", "hello", "helo", "hallo", "hey", "heya",
-            "hiya", "howdy", "yo", "hola", "bonjour", "greetings");
-    private static final Set<String> GREETING_TIMES = Set.of("morning", "afternoon", "evening", "day");
-    private static final Set<String> GREETING_FILLERS = Set.of("there", "all", "everyone", "team");
-
-    private static final List<String> PROMISE_PHRASES = List.of("i'll get back", "i will get back", "we'll get back",
-            "we will get back", "get back to you", "will call", "we'll call", "i'll call", "call you back",
-            "follow up", "follow-up", "within 24 hours", "within 48 hours", "i will email", "i'll email",
-            "we will email", "we'll email", "will send you", "escalat", "let you know", "get in touch");
 
     private final int maxConversations;
     private final Clock clock;
@@ -127,10 +115,13 @@ public class DeterministicSummarizer implements Summarizer {
         return hours / 24 + " d" + (hours % 24 == 0 ? "" : " " + hours % 24 + " h");
     }
 
-    /** Distinct agent nicknames in order of appearance; bots collapse into one "bot". */
+    /**
+     * Distinct agent nicknames in order of appearance; bots collapse into one "bot". A sender of canned replies only
+     * (the queue's auto-reply) is nobody the customer talked to.
+     */
     private static String agents(Prior prior) {
         Set<String> names = new LinkedHashSet<>();
-        for (PriorMessage m : prior.agentTexts) {
+        for (PriorMessage m : prior.agentWords) {
             if (isBot(m)) {
                 names.add("bot");
             } else {
@@ -143,16 +134,50 @@ public class DeterministicSummarizer implements Summarizer {
 
     private static Optional<Line> openingRequest(Prior prior) {
         return prior.openingRequest().map(m -> new Line(Kind.OPENING_REQUEST,
-                Texts.truncate(Texts.oneLine(m.text()), TEXT_LIMIT), List.of(m.id())));
+                Texts.truncate(Texts.oneLine(m.text()), Texts.LINE_LIMIT), List.of(m.id())));
     }
 
+    /**
+     * What the last agent turn that reported something said: its substantive sentences, the latest that fit. Canned
+     * replies, greetings, holding lines, sign-offs and promises (those are follow-ups) are left out.
+     */
     private static Optional<Line> outcome(Prior prior) {
-        List<PriorMessage> closing = prior.closingAgentTexts();
-        if (closing.isEmpty()) {
-            return Optional.empty();
+        List<List<PriorMessage>> turns = prior.agentTurns();
+        for (int t = turns.size() - 1; t >= 0; t--) {
+            List<Statement> statements = new ArrayList<>();
+            for (PriorMessage m : turns.get(t)) {
+                for (String sentence : ChatPhrases.sentences(m.text())) {
+                    reported(sentence).ifPresent(text -> statements.add(new Statement(m.id(), text)));
+                }
+            }
+            if (!statements.isEmpty()) {
+                return Optional.of(outcomeLine(statements));
+            }
         }
-        String text = String.join(" ", closing.stream().map(m -> Texts.oneLine(m.text())).toList());
-        return Optional.of(new Line(Kind.OUTCOME, Texts.truncate(text, TEXT_LIMIT), ids(closing)));
+        return Optional.empty();
+    }
+
+    /** The part of a sentence that reports: all of it, or what comes before a promise ("…; we will email you"). */
+    private static Optional<String> reported(String sentence) {
+        Optional<Integer> promise = ChatPhrases.promiseStart(sentence);
+        String reported = promise.map(start -> stripTrailingJoiners(sentence.substring(0, start))).orElse(sentence);
+        return ChatPhrases.substantive(reported) ? Optional.of(reported) : Optional.empty();
+    }
+
+    private static Line outcomeLine(List<Statement> statements) {
+        int from = statements.size() - 1;
+        int length = statements.get(from).text().length();
+        while (from > 0 && length + 1 + statements.get(from - 1).text().length() <= Texts.LINE_LIMIT) {
+            from--;
+            length += 1 + statements.get(from).text().length();
+        }
+        List<Statement> kept = statements.subList(from, statements.size());
+        String text = String.join(" ", kept.stream().map(Statement::text).toList());
+        List<Long> sources = kept.stream().map(Statement::messageId).distinct().toList();
+        return new Line(Kind.OUTCOME, Texts.truncate(text, Texts.LINE_LIMIT), sources);
+    }
+
+    private record Statement(long messageId, String text) {
     }
 
     private static Optional<Line> followUp(Prior prior) {
@@ -164,14 +189,13 @@ public class DeterministicSummarizer implements Summarizer {
                 sources.add(prior.texts.get(prior.texts.size() - 1).id());
             }
         }
-        Optional<PriorMessage> promise = prior.closingAgentTexts().stream()
-                .filter(DeterministicSummarizer::promises)
-                .reduce((earlier, later) -> later);
-        promise.ifPresent(m -> {
-            reasons.add("Agent promised: " + quote(m.text()));
-            sources.add(m.id());
-        });
-        List<PriorMessage> unanswered = prior.trailingCustomerTexts();
+        List<Statement> promises = promises(prior);
+        if (!promises.isEmpty()) {
+            reasons.add("Agent promised: "
+                    + String.join(", ", promises.stream().map(p -> quote(p.text())).toList()));
+            promises.forEach(p -> sources.add(p.messageId()));
+        }
+        List<PriorMessage> unanswered = prior.unansweredCustomerTexts();
         if (!unanswered.isEmpty()) {
             reasons.add("Unanswered: " + quote(String.join(" ", unanswered.stream().map(PriorMessage::text).toList())));
             sources.addAll(ids(unanswered));
@@ -179,30 +203,29 @@ public class DeterministicSummarizer implements Summarizer {
         if (reasons.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Line(Kind.FOLLOW_UP, String.join("; ", reasons), cap(List.copyOf(sources))));
+        return Optional.of(new Line(Kind.FOLLOW_UP, String.join("; ", reasons),
+                cap(sources.stream().sorted().toList())));
     }
 
-    static boolean promises(PriorMessage message) {
-        String text = message.text().toLowerCase(Locale.ROOT).replace('’', '\'');
-        return PROMISE_PHRASES.stream().anyMatch(text::contains);
+    /** The latest distinct promises to act after the chat, each quoted from where it starts. */
+    private static List<Statement> promises(Prior prior) {
+        List<Statement> promises = new ArrayList<>();
+        for (PriorMessage m : prior.agentWords) {
+            for (String sentence : ChatPhrases.sentences(m.text())) {
+                ChatPhrases.promiseStart(sentence).ifPresent(start -> {
+                    Statement promise = new Statement(m.id(), sentence.substring(start));
+                    promises.removeIf(earlier -> earlier.text().equalsIgnoreCase(promise.text()));
+                    promises.add(promise);
+                });
+            }
+        }
+        return List.copyOf(promises.subList(Math.max(0, promises.size() - MAX_PROMISES), promises.size()));
     }
 
     private static String quote(String text) {
         return "\"" + Texts.truncate(Texts.oneLine(text), QUOTE_LIMIT) + "\"";
     }
 
-    static boolean greetingOnly(String text) {
-        String words = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
-        if (words.isEmpty()) {
-            return true;
-        }
-        for (String word : words.split(" ")) {
-            if (!GREETING_WORDS.contains(word)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static Totals totals(List<Prior> conversations) {
         int messages = 0;
@@ -219,7 +242,8 @@ public class DeterministicSummarizer implements Summarizer {
     private static String headline(Prior newest, Totals totals, int followUps) {
         StringBuilder headline = new StringBuilder();
         String newestDate = newest.start() == null ? "unknown date" : DATE.format(newest.start());
-        String topic = newest.openingRequest().map(m -> " (" + topic(m.text()) + ")").orElse("");
+        String topic = newest.openingRequest().filter(m -> !ChatPhrases.saysNothing(m.text()))
+                .map(m -> " (" + topic(m.text()) + ")").orElse("");
         if (totals.conversations() == 1) {
             headline.append("1 prior conversation on ").append(newestDate).append(topic);
         } else {
@@ -235,26 +259,28 @@ public class DeterministicSummarizer implements Summarizer {
         return headline.toString();
     }
 
-    /** The opening request without a leading "Hi there," or "Good morning,", short enough for the headline. */
+    /**
+     * The opening request as a topic: without leading greetings and fillers ("again,", "ok so", "alors,"), its first
+     * sentence when that says enough, starting with a capital, short enough for the headline.
+     */
     private static String topic(String text) {
-        String[] words = Texts.oneLine(text).split(" ");
-        int skip = 0;
-        while (skip < words.length - 1) {
-            String word = bareWord(words[skip]);
-            if (GREETING_OPENERS.contains(word) || skip > 0 && GREETING_FILLERS.contains(word)) {
-                skip++;
-            } else if (word.equals("good") && skip < words.length - 2
-                    && GREETING_TIMES.contains(bareWord(words[skip + 1]))) {
-                skip += 2;
-            } else {
-                break;
-            }
-        }
-        return Texts.truncate(String.join(" ", List.of(words).subList(skip, words.length)), TOPIC_LIMIT);
+        String request = ChatPhrases.withoutOpeners(text);
+        List<String> sentences = ChatPhrases.sentences(request);
+        String first = sentences.isEmpty() || ChatPhrases.words(sentences.get(0)).size() < SUBSTANTIVE_WORDS
+                ? request : sentences.get(0);
+        return Texts.truncate(capitalized(first), TOPIC_LIMIT);
     }
 
-    private static String bareWord(String word) {
-        return word.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "");
+    /** Upper-cases a lower-case first letter, unless the word is written like "iPhone". */
+    private static String capitalized(String text) {
+        if (text.length() < 2 || !Character.isLowerCase(text.charAt(0)) || Character.isUpperCase(text.charAt(1))) {
+            return text;
+        }
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private static String stripTrailingJoiners(String text) {
+        return text.replaceAll("[\\s,;:–—-]+$", "");
     }
 
     private static List<Long> ids(List<PriorMessage> messages) {
@@ -298,6 +324,8 @@ public class DeterministicSummarizer implements Summarizer {
         final List<PriorMessage> customerTexts;
         /** Outbound texts: agent or bot (system notices arrive as events, not texts). */
         final List<PriorMessage> agentTexts;
+        /** Outbound texts without the canned ones (auto-replies and closing notices arrive as agent texts). */
+        final List<PriorMessage> agentWords;
 
         Prior(PriorConversation conversation) {
             this.conversation = conversation;
@@ -306,6 +334,7 @@ public class DeterministicSummarizer implements Summarizer {
             this.texts = messages.stream().filter(DeterministicSummarizer::isText).toList();
             this.customerTexts = texts.stream().filter(DeterministicSummarizer::isInbound).toList();
             this.agentTexts = texts.stream().filter(m -> "Outbound".equalsIgnoreCase(m.direction())).toList();
+            this.agentWords = agentTexts.stream().filter(m -> !ChatPhrases.canned(m.text())).toList();
         }
 
         boolean open() {
@@ -338,23 +367,59 @@ public class DeterministicSummarizer implements Summarizer {
             return last;
         }
 
+        /**
+         * The customer's first request: a text that says something in a few words (not "hi", "ok so", or a menu
+         * pick like "2"), else the first that is not a greeting, else the first.
+         */
         Optional<PriorMessage> openingRequest() {
-            return customerTexts.stream().filter(m -> !greetingOnly(m.text())).findFirst()
+            return customerTexts.stream().filter(m -> !ChatPhrases.saysNothing(m.text())
+                    && ChatPhrases.words(m.text()).size() >= SUBSTANTIVE_WORDS).findFirst()
+                    .or(() -> customerTexts.stream().filter(m -> !ChatPhrases.greetingOnly(m.text())).findFirst())
                     .or(() -> customerTexts.stream().findFirst());
         }
 
-        /** The last one or two agent/bot texts: usually the answer plus a sign-off. */
-        List<PriorMessage> closingAgentTexts() {
-            return agentTexts.subList(Math.max(0, agentTexts.size() - 2), agentTexts.size());
+        /** Runs of agent/bot texts between customer texts; canned replies are left out. */
+        List<List<PriorMessage>> agentTurns() {
+            List<List<PriorMessage>> turns = new ArrayList<>();
+            List<PriorMessage> turn = new ArrayList<>();
+            for (PriorMessage m : texts) {
+                if (isInbound(m)) {
+                    if (!turn.isEmpty()) {
+                        turns.add(turn);
+                        turn = new ArrayList<>();
+                    }
+                } else if (!ChatPhrases.canned(m.text())) {
+                    turn.add(m);
+                }
+            }
+            if (!turn.isEmpty()) {
+                turns.add(turn);
+            }
+            return turns;
         }
 
-        /** The customer's texts after the last agent/bot text, when the customer had the last word. */
-        List<PriorMessage> trailingCustomerTexts() {
-            int i = texts.size();
-            while (i > 0 && isInbound(texts.get(i - 1))) {
-                i--;
+        /**
+         * What the customer asked that no agent answered: with no answer at all, every text that says something;
+         * after the last answer (a report or a promise), only questions: "thanks, bye" needs no follow-up.
+         */
+        List<PriorMessage> unansweredCustomerTexts() {
+            int lastAnswer = -1;
+            for (int i = 0; i < texts.size(); i++) {
+                PriorMessage m = texts.get(i);
+                if (!isInbound(m) && !ChatPhrases.canned(m.text()) && answers(m)) {
+                    lastAnswer = i;
+                }
             }
-            return texts.subList(i, texts.size());
+            boolean answered = lastAnswer >= 0;
+            return texts.subList(lastAnswer + 1, texts.size()).stream()
+                    .filter(m -> isInbound(m) && !ChatPhrases.saysNothing(m.text()))
+                    .filter(m -> !answered || ChatPhrases.isQuestion(m.text()))
+                    .toList();
+        }
+
+        private static boolean answers(PriorMessage agentText) {
+            return ChatPhrases.sentences(agentText.text()).stream()
+                    .anyMatch(s -> !ChatPhrases.chatter(s) || ChatPhrases.promiseStart(s).isPresent());
         }
     }
 }

@@ -69,11 +69,11 @@ public class SummaryService {
     }
 
     /**
-     * One customer text as a summary line would quote it (one line, at most {@value DeterministicSummarizer#TEXT_LIMIT}
+     * One customer text as a summary line would quote it (one line, at most {@value Texts#LINE_LIMIT}
      * chars, cut between numbers, then redacted), for lists that show a conversation's opening line.
      */
     public String redactedLine(String text) {
-        return redactor.redact(Texts.truncate(Texts.oneLine(text), DeterministicSummarizer.TEXT_LIMIT));
+        return redactor.redact(Texts.truncate(Texts.oneLine(text), Texts.LINE_LIMIT));
     }
 
     private Optional<String> link(UUID conversationId) {

@@ -8,6 +8,8 @@ import java.util.List;
 final class Texts {
 
     static final String ELLIPSIS = "…";
+    /** The longest summary line text (opening request, outcome), in chars. */
+    static final int LINE_LIMIT = 200;
 
     private Texts() {
     }

@@ -64,9 +64,8 @@ class DeterministicSummarizerTest {
         assertEquals("My card payment was declined twice today.", opening.text());
         assertEquals(List.of(4L), opening.sourceMessageIds());
         Line outcome = summary.lines().get(2);
-        assertEquals("I have lifted the block on your card, please try again. Anything else? Have a nice day!",
-                outcome.text());
-        assertEquals(List.of(5L, 6L), outcome.sourceMessageIds());
+        assertEquals("I have lifted the block on your card, please try again.", outcome.text(), "no sign-off");
+        assertEquals(List.of(5L), outcome.sourceMessageIds());
         assertEquals("1 prior conversation on 2026-11-20 (My card payment was declined twice today.)",
                 summary.headline());
         assertEquals(1, summary.totals().conversations());
@@ -101,12 +100,12 @@ class DeterministicSummarizerTest {
 
     @Test
     void greetingDetection() {
-        assertTrue(DeterministicSummarizer.greetingOnly("Hi"));
-        assertTrue(DeterministicSummarizer.greetingOnly("hello there!!"));
-        assertTrue(DeterministicSummarizer.greetingOnly("Good evening"));
-        assertTrue(DeterministicSummarizer.greetingOnly("👋"));
-        assertFalse(DeterministicSummarizer.greetingOnly("hi, where is my parcel?"));
-        assertFalse(DeterministicSummarizer.greetingOnly("good news"));
+        assertTrue(ChatPhrases.greetingOnly("Hi"));
+        assertTrue(ChatPhrases.greetingOnly("hello there!!"));
+        assertTrue(ChatPhrases.greetingOnly("Good evening"));
+        assertTrue(ChatPhrases.greetingOnly("👋"));
+        assertFalse(ChatPhrases.greetingOnly("hi, where is my parcel?"));
+        assertFalse(ChatPhrases.greetingOnly("good news"));
     }
 
     @Test
@@ -117,12 +116,13 @@ class DeterministicSummarizerTest {
         c.agent(2, "Ann", "Sorry to hear that.", 60);
         String text = line(summarizer.summarize(new CustomerHistory(List.of(c.build()))), Kind.OPENING_REQUEST)
                 .text();
-        assertTrue(text.length() <= DeterministicSummarizer.TEXT_LIMIT, text);
+        assertTrue(text.length() <= Texts.LINE_LIMIT, text);
         assertTrue(text.endsWith("…"), text);
         assertTrue(words.startsWith(text.substring(0, text.length() - 1)), "cut between words: " + text);
         assertTrue(words.contains(text.substring(0, text.length() - 1) + " "), "cut between words: " + text);
     }
 
+    /** "Let me check." answers nothing, so the refund question itself is what is left open, not just the nudge. */
     @Test
     void customerHavingTheLastWordIsAFollowUp() {
         Builder c = new Builder("2026-11-20T10:00:00Z", "READ_ONLY");
@@ -132,8 +132,8 @@ class DeterministicSummarizerTest {
         c.customer(4, "Are you still there?", 660);
         Summary summary = summarizer.summarize(new CustomerHistory(List.of(c.build())));
         Line followUp = line(summary, Kind.FOLLOW_UP);
-        assertEquals("Unanswered: \"Hello? Are you still there?\"", followUp.text());
-        assertEquals(List.of(3L, 4L), followUp.sourceMessageIds());
+        assertEquals("Unanswered: \"Where is my refund? Are you still there?\"", followUp.text());
+        assertEquals(List.of(1L, 4L), followUp.sourceMessageIds());
         assertTrue(summary.headline().endsWith("; 1 open follow-up"), summary.headline());
         assertEquals("2026-11-20 · 11 min · Ann · 4 msgs", summary.lines().get(0).text(), "read-only is not open");
     }
@@ -170,8 +170,9 @@ class DeterministicSummarizerTest {
         assertEquals("2026-11-25 · <1 min · Ann · 2 msgs · still open, last activity 2 h 59 min ago",
                 summary.lines().get(0).text());
         Line followUp = line(summary, Kind.FOLLOW_UP);
-        assertEquals("Still open", followUp.text());
-        assertEquals(List.of(2L), followUp.sourceMessageIds());
+        // "One moment please." is no answer: the request is still waiting for one
+        assertEquals("Still open; Unanswered: \"I need a copy of my contract\"", followUp.text());
+        assertEquals(List.of(1L, 2L), followUp.sourceMessageIds());
     }
 
     @Test
@@ -286,6 +287,146 @@ class DeterministicSummarizerTest {
         assertEquals("unknown date · no agent · 0 msgs", summary.lines().get(0).text());
         assertEquals("1 prior conversation on unknown date", summary.headline());
         assertThrows(IllegalArgumentException.class, () -> new DeterministicSummarizer(-1, Clock.systemUTC()));
+    }
+
+    /** Issue 8 §3: the outcome quoted the auto-reply when it was the last outbound text. */
+    @Test
+    void outcomeNeverQuotesTheCannedAutoReply() {
+        Builder left = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        left.customer(1, "I need to move my delivery to Monday", 0);
+        left.agent(2, "Acme Support", "Thanks — an agent will be with you shortly.", 1);
+        Summary summary = summarizer.summarize(new CustomerHistory(List.of(left.build())));
+        assertEquals(List.of(Kind.CONVERSATION, Kind.OPENING_REQUEST, Kind.FOLLOW_UP), kinds(summary));
+        assertEquals("Unanswered: \"I need to move my delivery to Monday\"", line(summary, Kind.FOLLOW_UP).text());
+        assertEquals("2026-11-20 · <1 min · no agent · 2 msgs", summary.lines().get(0).text(),
+                "the auto-reply's sender is not an agent the customer talked to");
+
+        Builder answered = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        answered.customer(1, "Can I pay by invoice?", 0);
+        answered.agent(2, "Acme Support", "Thanks — an agent will be with you shortly.", 1);
+        answered.agent(3, "Ann", "Yes, invoices are available for business accounts.", 60);
+        answered.agent(4, "Acme Support", "Thank you for contacting Acme. This chat will now close.", 90);
+        Line outcome = line(summarizer.summarize(new CustomerHistory(List.of(answered.build()))), Kind.OUTCOME);
+        assertEquals("Yes, invoices are available for business accounts.", outcome.text());
+        assertEquals(List.of(3L), outcome.sourceMessageIds());
+    }
+
+    /** Issue 8 §3: the follow-up quoted the start of a long message and lost the promise at its end. */
+    @Test
+    void followUpQuotesThePromiseItself() {
+        Builder c = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        c.customer(1, "My payment failed twice", 0);
+        c.agent(2, "Lena", "Sorry about that: our payment provider had an outage this morning, which is why both "
+                + "attempts failed and no money was taken, so nothing is wrong on your side and you can retry "
+                + "tomorrow. I will email the confirmation once your order is paid.", 60);
+        Summary summary = summarizer.summarize(new CustomerHistory(List.of(c.build())));
+        assertEquals("Agent promised: \"I will email the confirmation once your order is paid.\"",
+                line(summary, Kind.FOLLOW_UP).text());
+        assertFalse(line(summary, Kind.OUTCOME).text().contains("I will email"), "the promise is the follow-up");
+
+        Builder clause = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        clause.customer(1, "When is the kettle back?", 0);
+        clause.agent(2, "Noor", "It is due back next week, but the day depends on the supplier's delivery slot; "
+                + "we will email you as soon as it ships, and you can follow the order in the app.", 60);
+        Summary clauseSummary = summarizer.summarize(new CustomerHistory(List.of(clause.build())));
+        assertEquals("Agent promised: \"we will email you as soon as it ships, and you can follow the order in the "
+                + "app.\"", line(clauseSummary, Kind.FOLLOW_UP).text());
+        assertEquals("It is due back next week, but the day depends on the supplier's delivery slot",
+                line(clauseSummary, Kind.OUTCOME).text());
+    }
+
+    /** Issue 8 §3 ("I will check back with you on Friday" was missed) and the forms promises take. */
+    @Test
+    void promisesAreRecognisedInTheirManyForms() {
+        List<String> promises = List.of("I will check back with you on Friday.", "I'll check back with you on Friday.",
+                "I will email the confirmation.", "We’ll call you tomorrow.", "we will text you the code",
+                "I have escalated this, you will hear from us within 48 hours.",
+                "You'll receive a confirmation email within 24 hours.", "I'm going to send you a new router.",
+                "Our developers will follow up by e-mail.",
+                "Wir melden uns morgen per E-Mail.", "Ich werde Ihnen die Rechnung schicken.",
+                "Le enviaré un correo mañana.", "Nos pondremos en contacto con usted el lunes.",
+                "Je vous enverrai l'étiquette par e-mail.", "Nous vous rappellerons demain.");
+        for (String promise : promises) {
+            assertTrue(ChatPhrases.promiseStart(promise).isPresent(), promise);
+        }
+        List<String> notPromises = List.of("I will transfer you to our retention team.", "Let me check.",
+                "I'll check with the warehouse and get back to you in a moment.", "It will arrive on Friday.",
+                "I've refunded the charge.", "Can you send us a photo?", "I will look at your account now.",
+                "Ich habe das Netzteil bestellt.", "He cambiado la dirección.", "J'ai ouvert une enquête.");
+        for (String notPromise : notPromises) {
+            assertFalse(ChatPhrases.promiseStart(notPromise).isPresent(), notPromise);
+        }
+    }
+
+    @Test
+    void theLatestTwoPromisesAreQuotedInTheirLanguage() {
+        Builder c = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        c.customer(1, "Hi, I was charged twice", 0);
+        c.customer(2, "mejor en español: me cobraron dos veces", 10);
+        c.agent(3, "Lucía", "Le enviaré el justificante hoy.", 60);
+        c.agent(4, "Lucía", "He solicitado el reembolso. Le llamaremos el lunes para confirmarlo.", 70);
+        c.agent(5, "Lucía", "Le enviaré el justificante hoy.", 80);
+        Summary summary = summarizer.summarize(new CustomerHistory(List.of(c.build())));
+        assertEquals("Agent promised: \"Le llamaremos el lunes para confirmarlo.\", \"Le enviaré el justificante "
+                + "hoy.\"", line(summary, Kind.FOLLOW_UP).text());
+        assertEquals(List.of(4L, 5L), line(summary, Kind.FOLLOW_UP).sourceMessageIds());
+        assertTrue(summary.headline().endsWith("(I was charged twice); 1 open follow-up"), summary.headline());
+    }
+
+    /** Issue 8 §3: the headline topic started mid-phrase ("again, is my payment sorted now?"). */
+    @Test
+    void headlineTopicStartsClean() {
+        assertEquals("(Is my payment sorted now?)", topicOf("again, is my payment sorted now?"));
+        assertEquals("(I want to cancel my gym membership)", topicOf("ok so I want to cancel my gym membership"));
+        assertEquals("(Ist meine Rückerstattung schon da?)", topicOf("Hallo, nochmal: ist meine Rückerstattung schon da?"));
+        assertEquals("(Mon colis est marqué livré)", topicOf("Bonjour, alors, mon colis est marqué livré"));
+        assertEquals("(My card keeps getting declined.)",
+                topicOf("Hello, my card keeps getting declined. The card is 4539 1488 0343 6467."));
+        assertEquals("(iPhone screen cracked in the box)", topicOf("iPhone screen cracked in the box"));
+        assertEquals("(No internet since Monday)", topicOf("No internet since Monday"));
+    }
+
+    @Test
+    void menuPicksAndFillersAreNoTopic() {
+        Builder c = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        c.message(1, "Outbound", "Text", null, "Reply 1 for billing, 2 for delivery.", "Kai", "Bot", 0);
+        c.customer(2, "2", 10);
+        c.customer(3, "ok so", 20);
+        c.customer(4, "my order says delivered but it is not here", 30);
+        Summary summary = summarizer.summarize(new CustomerHistory(List.of(c.build())));
+        assertEquals(List.of(4L), line(summary, Kind.OPENING_REQUEST).sourceMessageIds());
+
+        Builder greeting = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        greeting.customer(1, "hi", 0);
+        Summary onlyHi = summarizer.summarize(new CustomerHistory(List.of(greeting.build())));
+        assertEquals("1 prior conversation on 2026-11-20", onlyHi.headline(), "no topic, no follow-up");
+    }
+
+    @Test
+    void thanksAfterTheAnswerIsNoFollowUpButAQuestionIs() {
+        Builder thanks = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        thanks.customer(1, "Can I add a second SIM?", 0);
+        thanks.agent(2, "Ana", "Done.", 60);
+        thanks.customer(3, "great, thanks, bye!", 90);
+        assertFalse(summarizer.summarize(new CustomerHistory(List.of(thanks.build()))).lines().stream()
+                .anyMatch(l -> l.kind() == Kind.FOLLOW_UP));
+
+        Builder question = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        question.customer(1, "Where is my refund?", 0);
+        question.agent(2, "Ivy", "It was issued today.", 60);
+        question.customer(3, "thanks", 90);
+        question.customer(4, "and does it include the delivery fee?", 100);
+        Line followUp = line(summarizer.summarize(new CustomerHistory(List.of(question.build()))), Kind.FOLLOW_UP);
+        assertEquals("Unanswered: \"and does it include the delivery fee?\"", followUp.text());
+        assertEquals(List.of(4L), followUp.sourceMessageIds());
+    }
+
+    private String topicOf(String request) {
+        Builder c = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        c.customer(1, request, 0);
+        c.agent(2, "Ann", "Sorted.", 60);
+        String headline = summarizer.summarize(new CustomerHistory(List.of(c.build()))).headline();
+        return headline.substring(headline.indexOf('('));
     }
 
     private static List<Kind> kinds(Summary summary) {
