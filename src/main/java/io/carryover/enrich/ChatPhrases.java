@@ -16,15 +16,23 @@ import java.util.regex.Pattern;
  */
 final class ChatPhrases {
 
+    /** Words that open a greeting on their own: "hi", "hola". */
+    private static final Set<String> OPENERS = Set.of("hi", "hii", "hello", "helo", "hallo", "hey", "heya", "hiya",
+            "howdy", "yo", "hola", "bonjour", "bonsoir", "salut", "coucou", "servus", "moin", "greetings");
+    /** A greeting as "good" + time of day: "good morning", "guten Tag", "buenos días". */
+    private static final Set<String> TIME_GREETINGS = Set.of("good", "guten", "buenos", "buenas");
+    private static final Set<String> TIMES = Set.of("morning", "afternoon", "evening", "day", "tag", "morgen",
+            "abend", "días", "dias", "tardes", "noches");
+    /** Who a greeting is addressed to: "hi there", "hello team". */
+    private static final Set<String> ADDRESSEES = Set.of("there", "all", "everyone", "team", "dear");
+
     /** Words a greeting-only message is made of ("hi there", "good morning 👋", "buenos días"). */
-    private static final Set<String> GREETING_WORDS = Set.of("hi", "hii", "hello", "helo", "hallo", "hey", "heya",
-            "hiya", "howdy", "yo", "hola", "bonjour", "bonsoir", "salut", "coucou", "servus", "moin", "greetings",
-            "good", "morning", "afternoon", "evening", "day", "there", "all", "everyone", "team", "dear", "guten",
-            "tag", "morgen", "abend", "buenos", "buenas", "días", "dias", "tardes", "noches");
+    private static final Set<String> GREETING_WORDS = union(OPENERS, TIME_GREETINGS, TIMES, ADDRESSEES);
 
     /** Words that open a message without saying anything ("again, …", "ok so …", "alors, …", "nochmal: …"). */
     private static final Set<String> FILLERS = Set.of("again", "ok", "okay", "k", "so", "well", "um", "umm", "uh",
-            "erm", "hmm", "right", "yes", "yeah", "also", "and", "but", "anyway", "sorry", "just", "nochmal", "noch", "mal", "ähm", "äh", "ja", "bueno", "pues", "entonces", "oye", "otra", "vez",
+            "erm", "hmm", "right", "yes", "yeah", "also", "and", "but", "anyway", "sorry", "just", "nochmal", "noch",
+            "mal", "ähm", "äh", "ja", "bueno", "pues", "entonces", "oye", "otra", "vez",
             "alors", "bon", "euh", "donc", "re", "encore");
 
     private static final Pattern QUESTION_START = regex("^(?:what|when|where|why|how|who|which|can|could|"
@@ -57,10 +65,11 @@ final class ChatPhrases {
                     + "\\bque tenga|\\bde nada|\\bgracias por|\\bautre chose|\\bbonne (?:journée|soirée)|"
                     + "\\bje vous en prie");
 
-    /** An agent introducing themselves: "I'm Tom.", "Soy Diego.", "Dev here." */
+    /** An agent introducing themselves: "I'm Tom.", "this is Meera, team lead", "Bob from tech here", "Soy Diego." */
     private static final Pattern INTRODUCTION = regex(
-            "^(?:(?:i'm|i am|this is|my name is|soy|me llamo|je suis|ich bin|hier ist) [\\p{L}-]+|[\\p{L}-]+ "
-                    + "(?:here|hier|aquí|ici))[.!]?$");
+            "^(?:(?:i'm|i am|this is|my name is|soy|me llamo|je suis|ich bin|hier ist) [\\p{L}-]+"
+                    + "(?:, [\\p{L} -]{1,30})?|[\\p{L}-]+ (?:from [\\p{L} -]{1,30})?(?:here|hier|aquí|ici)"
+                    + "|[\\p{L}-]+ from [\\p{L} -]{1,30})[.!]?$");
 
     /**
      * Someone at the company committing to act after the chat: contact the customer, send something, check back,
@@ -101,6 +110,15 @@ final class ChatPhrases {
     /** Unicode classes, so \b also ends a word on "é" or "ü". */
     private static Pattern regex(String expression) {
         return Pattern.compile(expression, Pattern.UNICODE_CHARACTER_CLASS);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> union = new java.util.HashSet<>();
+        for (Set<String> set : sets) {
+            union.addAll(set);
+        }
+        return Set.copyOf(union);
     }
 
     static String normalized(String text) {
@@ -145,17 +163,24 @@ final class ChatPhrases {
 
     /** Strips leading greetings and fillers: "again, is my payment sorted now?" asks "is my payment sorted now?". */
     static String withoutOpeners(String text) {
-        String line = Texts.oneLine(text);
-        String[] tokens = line.split(" ");
+        String[] tokens = Texts.oneLine(text).split(" ");
         int skip = 0;
         while (skip < tokens.length - 1) {
-            String word = normalized(tokens[skip]).replaceAll("[^\\p{L}\\p{N}'-]+", "");
-            if (!GREETING_WORDS.contains(word) && !FILLERS.contains(word)) {
+            String word = bare(tokens[skip]);
+            if (OPENERS.contains(word) || FILLERS.contains(word) || skip > 0 && ADDRESSEES.contains(word)) {
+                skip++;
+            } else if (TIME_GREETINGS.contains(word) && skip < tokens.length - 2
+                    && TIMES.contains(bare(tokens[skip + 1]))) {
+                skip += 2;
+            } else {
                 break;
             }
-            skip++;
         }
         return String.join(" ", List.of(tokens).subList(skip, tokens.length));
+    }
+
+    private static String bare(String token) {
+        return normalized(token).replaceAll("[^\\p{L}\\p{N}'-]+", "");
     }
 
     static boolean canned(String text) {
@@ -171,10 +196,14 @@ final class ChatPhrases {
     static boolean chatter(String sentence) {
         String normalized = normalized(sentence);
         List<String> words = words(sentence);
-        return words.isEmpty() || GREETING_WORDS.containsAll(words) || INTRODUCTION.matcher(normalized).find()
-                || SIGN_OFF.matcher(normalized).find() || HOLDING.matcher(normalized).find()
-                // "Hi, I'm Tom.", "Hello, Maya from retention.": a greeting opening a few words is an introduction
-                || GREETING_WORDS.contains(words.get(0)) && words.size() <= 6;
+        if (words.isEmpty() || GREETING_WORDS.containsAll(words) || SIGN_OFF.matcher(normalized).find()
+                || HOLDING.matcher(normalized).find()) {
+            return true;
+        }
+        String afterGreeting = withoutOpeners(sentence);
+        // "Hi, I'm Tom.", "Hello, Maya from retention.", "Hi, sorry about that!"
+        return INTRODUCTION.matcher(normalized(afterGreeting)).find()
+                || !afterGreeting.equals(Texts.oneLine(sentence)) && words(afterGreeting).size() <= 2;
     }
 
     /**

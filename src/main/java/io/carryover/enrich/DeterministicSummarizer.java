@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import io.carryover.enrich.CustomerHistory.PriorConversation;
 import io.carryover.enrich.CustomerHistory.PriorMessage;
@@ -24,6 +27,12 @@ import io.carryover.enrich.Summary.Totals;
  * Per summarized conversation, in this order: a {@link Kind#CONVERSATION} line, then {@link Kind#OPENING_REQUEST},
  * {@link Kind#OUTCOME} and {@link Kind#FOLLOW_UP} when they apply. A CONVERSATION line starts each conversation's
  * group, which is how {@link AttributeMapper} packs them.
+ * <p>
+ * The opening request is the customer's first text that asks something (not "hi", "ok so" or a menu pick); the
+ * headline shows it without leading greetings or fillers. The outcome is what the last agent turn reported, sentence
+ * by sentence, leaving out canned auto-replies, greetings, holding lines, sign-offs and promises. The follow-up quotes
+ * the latest promises (from the clause that makes them) and what the customer asked without an answer. Phrases are
+ * recognised in English, German, Spanish and French ({@link ChatPhrases}); nothing is translated.
  * <p>
  * Totals and the headline count every conversation of the input (already limited to the configured window); only the
  * newest {@code maxConversations} get lines, and the headline's follow-up count covers those. An empty history gives
@@ -45,19 +54,39 @@ public class DeterministicSummarizer implements Summarizer {
 
     private final int maxConversations;
     private final Clock clock;
+    private final List<Pattern> cannedReplies;
 
     public DeterministicSummarizer(int maxConversations, Clock clock) {
+        this(maxConversations, clock, List.of());
+    }
+
+    /**
+     * @param cannedReplies regular expressions for the org's own auto-replies and closing notices, found anywhere in a
+     *                      text regardless of case, besides the built-in ones
+     */
+    public DeterministicSummarizer(int maxConversations, Clock clock, List<String> cannedReplies) {
         if (maxConversations < 0) {
             throw new IllegalArgumentException("maxConversations must be >= 0, was " + maxConversations);
         }
         this.maxConversations = maxConversations;
         this.clock = Objects.requireNonNull(clock, "clock");
+        List<Pattern> compiled = new ArrayList<>();
+        for (int i = 0; i < cannedReplies.size(); i++) {
+            try {
+                compiled.add(Pattern.compile(cannedReplies.get(i), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("Canned reply pattern #" + (i + 1)
+                        + " is not a valid regular expression: " + e.getDescription(), e);
+            }
+        }
+        this.cannedReplies = List.copyOf(compiled);
     }
 
     @Override
     public Summary summarize(CustomerHistory history) {
         List<Prior> conversations = history == null || history.conversations() == null ? List.of()
-                : history.conversations().stream().filter(Objects::nonNull).map(Prior::new).toList();
+                : history.conversations().stream().filter(Objects::nonNull)
+                        .map(c -> new Prior(c, this::canned)).toList();
         if (conversations.isEmpty()) {
             return new Summary(NO_HISTORY, List.of(), new Totals(0, 0, null, null));
         }
@@ -130,6 +159,11 @@ public class DeterministicSummarizer implements Summarizer {
             }
         }
         return names.isEmpty() ? "no agent" : String.join(", ", names);
+    }
+
+    /** An auto-reply or closing notice: a template, not what an agent said. */
+    private boolean canned(String text) {
+        return ChatPhrases.canned(text) || cannedReplies.stream().anyMatch(p -> p.matcher(text).find());
     }
 
     private static Optional<Line> openingRequest(Prior prior) {
@@ -225,7 +259,6 @@ public class DeterministicSummarizer implements Summarizer {
     private static String quote(String text) {
         return "\"" + Texts.truncate(Texts.oneLine(text), QUOTE_LIMIT) + "\"";
     }
-
 
     private static Totals totals(List<Prior> conversations) {
         int messages = 0;
@@ -327,14 +360,14 @@ public class DeterministicSummarizer implements Summarizer {
         /** Outbound texts without the canned ones (auto-replies and closing notices arrive as agent texts). */
         final List<PriorMessage> agentWords;
 
-        Prior(PriorConversation conversation) {
+        Prior(PriorConversation conversation, Predicate<String> canned) {
             this.conversation = conversation;
             this.messages = conversation.messages() == null ? List.of()
                     : conversation.messages().stream().filter(Objects::nonNull).toList();
             this.texts = messages.stream().filter(DeterministicSummarizer::isText).toList();
             this.customerTexts = texts.stream().filter(DeterministicSummarizer::isInbound).toList();
             this.agentTexts = texts.stream().filter(m -> "Outbound".equalsIgnoreCase(m.direction())).toList();
-            this.agentWords = agentTexts.stream().filter(m -> !ChatPhrases.canned(m.text())).toList();
+            this.agentWords = agentTexts.stream().filter(m -> !canned.test(m.text())).toList();
         }
 
         boolean open() {
@@ -388,7 +421,7 @@ public class DeterministicSummarizer implements Summarizer {
                         turns.add(turn);
                         turn = new ArrayList<>();
                     }
-                } else if (!ChatPhrases.canned(m.text())) {
+                } else if (agentWords.contains(m)) {
                     turn.add(m);
                 }
             }
@@ -406,7 +439,7 @@ public class DeterministicSummarizer implements Summarizer {
             int lastAnswer = -1;
             for (int i = 0; i < texts.size(); i++) {
                 PriorMessage m = texts.get(i);
-                if (!isInbound(m) && !ChatPhrases.canned(m.text()) && answers(m)) {
+                if (agentWords.contains(m) && answers(m)) {
                     lastAnswer = i;
                 }
             }

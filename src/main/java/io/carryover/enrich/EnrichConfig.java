@@ -54,6 +54,12 @@ public interface EnrichConfig {
     /** Extra regular expressions whose matches are redacted, besides cards, e-mails, phones and IBANs. */
     Optional<List<String>> redactPatterns();
 
+    /**
+     * Regular expressions (any case) for the org's own auto-replies and closing notices, besides the built-in ones:
+     * the summary never quotes a matching text as the outcome nor names its sender as an agent.
+     */
+    Optional<List<String>> cannedReplies();
+
     /** Agent page for a conversation, with {conversationId}; added as a link attribute when set. */
     Optional<String> agentPageUrl();
 

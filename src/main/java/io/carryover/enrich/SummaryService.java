@@ -102,6 +102,7 @@ public class SummaryService {
     @DefaultBean
     @ApplicationScoped
     Summarizer deterministicSummarizer(EnrichConfig config) {
-        return new DeterministicSummarizer(config.priorConversations(), Clock.systemUTC());
+        return new DeterministicSummarizer(config.priorConversations(), Clock.systemUTC(),
+                config.cannedReplies().orElse(List.of()));
     }
 }

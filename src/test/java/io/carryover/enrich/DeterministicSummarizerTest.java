@@ -311,6 +311,45 @@ class DeterministicSummarizerTest {
         assertEquals(List.of(3L), outcome.sourceMessageIds());
     }
 
+    @Test
+    void introductionsAndGreetingsAreNotTheOutcomeButAGreetedAnswerIs() {
+        for (String chatter : List.of("Hi, I'm Tom.", "Hello, this is Priya.", "Hi, this is Meera, team lead.",
+                "Hi, Bob from tech here.", "Hello, Maya from retention.", "Hola, soy Diego.",
+                "Guten Tag, hier ist Anna.",
+                "Bonjour, je suis Hugo.", "Hi, sorry about that!", "Anything else I can do for you?",
+                "Let me check.", "Have a great weekend!")) {
+            assertTrue(ChatPhrases.chatter(chatter), chatter);
+        }
+        for (String answer : List.of("Hello, your refund was issued today.", "I'm afraid the parcel is lost.",
+                "Done.", "Hi Sara, yes: your direct debit moves to the 15th.")) {
+            assertFalse(ChatPhrases.chatter(answer), answer);
+        }
+    }
+
+    @Test
+    void theOrgsOwnCannedRepliesAreConfigured() {
+        Builder c = new Builder("2026-11-20T10:00:00Z", "CLOSED");
+        c.customer(1, "Can I pay by invoice?", 0);
+        c.agent(2, "Ann", "Yes, invoices are available for business accounts.", 60);
+        c.agent(3, "Acme Desk", "Our office replies within one business day. Thank you!", 90);
+        CustomerHistory history = new CustomerHistory(List.of(c.build()));
+        assertEquals("Yes, invoices are available for business accounts. "
+                + "Our office replies within one business day.",
+                line(summarizer.summarize(history), Kind.OUTCOME).text(), "not a built-in canned phrase");
+        assertEquals("2026-11-20 · 1 min · Ann, Acme Desk · 3 msgs",
+                summarizer.summarize(history).lines().get(0).text());
+
+        Summary configured = new DeterministicSummarizer(5, Clock.fixed(NOW, ZoneOffset.UTC),
+                List.of("office replies within \\w+ business days?")).summarize(history);
+        assertEquals("Yes, invoices are available for business accounts.", line(configured, Kind.OUTCOME).text());
+        assertEquals("2026-11-20 · 1 min · Ann · 3 msgs", configured.lines().get(0).text());
+
+        IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
+                () -> new DeterministicSummarizer(5, Clock.systemUTC(), List.of("fine", "(unclosed")));
+        assertTrue(invalid.getMessage().startsWith("Canned reply pattern #2 is not a valid regular expression"),
+                invalid.getMessage());
+    }
+
     /** Issue 8 §3: the follow-up quoted the start of a long message and lost the promise at its end. */
     @Test
     void followUpQuotesThePromiseItself() {
@@ -378,7 +417,8 @@ class DeterministicSummarizerTest {
     void headlineTopicStartsClean() {
         assertEquals("(Is my payment sorted now?)", topicOf("again, is my payment sorted now?"));
         assertEquals("(I want to cancel my gym membership)", topicOf("ok so I want to cancel my gym membership"));
-        assertEquals("(Ist meine Rückerstattung schon da?)", topicOf("Hallo, nochmal: ist meine Rückerstattung schon da?"));
+        assertEquals("(Ist meine Rückerstattung schon da?)",
+                topicOf("Hallo, nochmal: ist meine Rückerstattung schon da?"));
         assertEquals("(Mon colis est marqué livré)", topicOf("Bonjour, alors, mon colis est marqué livré"));
         assertEquals("(My card keeps getting declined.)",
                 topicOf("Hello, my card keeps getting declined. The card is 4539 1488 0343 6467."));
