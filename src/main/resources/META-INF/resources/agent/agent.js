@@ -6,6 +6,8 @@
 (() => {
   const TOKEN_KEY = 'carryover.agent.token:';
   const PENDING_KEY = 'carryover.agent.sign-in';
+  // Set while signing in again after a 401, across the redirect: a second 401 then stops instead of looping.
+  const SIGNED_IN_AGAIN_KEY = 'carryover.agent.signed-in-again';
   const MESSAGE_TYPE = 'carryover.agent.sign-in';
   const POPUP_NAME = 'carryover-sign-in';
   const REDIRECT_URI = location.origin + '/agent/';
@@ -300,7 +302,6 @@
 
   let config = null;
   let conversationId = null;
-  let signedInAgain = false;
 
   async function request(path, token) {
     try {
@@ -328,14 +329,20 @@
     let response = await request(path, token);
     if (response.status === 401) {
       sessionStorage.removeItem(tokenKey(config));
-      if (signedInAgain) throw new PageState('sign-in-failed');
-      signedInAgain = true;
+      if (sessionStorage.getItem(SIGNED_IN_AGAIN_KEY)) {
+        sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
+        throw new PageState('sign-in-failed');
+      }
+      sessionStorage.setItem(SIGNED_IN_AGAIN_KEY, '1');
       await signIn(config);
       response = await request(path, storedToken(config));
-      if (response.status === 401) throw new PageState('sign-in-failed');
+      if (response.status === 401) {
+        sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
+        throw new PageState('sign-in-failed');
+      }
     }
     if (response.ok) {
-      signedInAgain = false;
+      sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
       return response.json();
     }
     const problem = await problemOf(response);

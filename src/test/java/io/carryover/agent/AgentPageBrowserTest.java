@@ -262,6 +262,48 @@ class AgentPageBrowserTest {
     }
 
     @Test
+    void aBlockedPopupLeavesASignInButtonThatOpensIt() {
+        browser.blockingPopups();
+        Customer c = returningCustomer(Participation.now(AgentTokens.BOB));
+
+        openFramed(c.gid());
+        browser.driver().switchTo().frame(browser.await(By.id("widget")));
+        assertEquals("signed-out", awaitState("signed-out", "signing-in"));
+        assertEquals(1, browser.driver().getWindowHandles().size(), "no popup without a click");
+        WebElement signIn = browser.await(By.id("notice-action"));
+        assertEquals("Sign in", signIn.getText());
+        assertAccessibleFramed();
+
+        // Enter on the button is the user gesture a popup needs.
+        browser.driver().findElement(By.id("notice-action")).sendKeys(Keys.ENTER);
+        signInInPopup(AgentTokens.BOB);
+        assertEquals("ready", awaitState("ready"));
+    }
+
+    @Test
+    void aTokenCarryoverRefusesMakesThePageSignInAgainOnce() {
+        Customer c = returningCustomer(Participation.now(AgentTokens.BOB));
+        openSignedIn(c.gid(), AgentTokens.BOB);
+        awaitState("ready");
+
+        // The session's token stops being valid (expired or revoked at Genesys): 401, then a new sign-in.
+        browser.driver().executeScript("""
+                for (let i = 0; i < sessionStorage.length; i++) {
+                  const key = sessionStorage.key(i);
+                  if (key.startsWith('carryover.agent.token:')) {
+                    const token = JSON.parse(sessionStorage.getItem(key));
+                    token.accessToken = 'revoked-' + token.accessToken;
+                    sessionStorage.setItem(key, JSON.stringify(token));
+                  }
+                }""");
+        browser.expectHttpError("/agent/api/conversations/" + c.gid() + "/context", 401);
+        browser.driver().navigate().refresh();
+        browser.await(By.cssSelector("button[name=user][value=" + AgentTokens.BOB + "]")).click();
+        assertEquals("ready", awaitState("ready"));
+        assertFalse(pageToken().startsWith("revoked-"));
+    }
+
+    @Test
     void anAgentWhoIsNotOnTheConversationSeesAccessDeniedAndNoCustomerData() {
         Customer c = returningCustomer(Participation.now(AgentTokens.BOB));
         browser.expectHttpError("/agent/api/conversations/" + c.gid() + "/context", 403);
