@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Guest implements AutoCloseable {
 
     public static final String DEPLOYMENT = "5c0e5e5a-0000-4000-8000-000000000001";
-    public static final Duration WAIT = Duration.ofSeconds(5);
+    /** Upper bound for an expected frame: generous, so a loaded machine (load 20 on 2 cores seen) does not fail a test. */
+    public static final Duration WAIT = Duration.ofSeconds(15);
     /** The test port ({@code quarkus.http.test-port}, {@code -Dcarryover.test.port} to run suites side by side). */
     public static final int PORT = Integer.getInteger("carryover.test.port", 8081);
     private static final String HOST = "ws://localhost:" + PORT;
