@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.carryover.platform.PlatformClient;
 import io.carryover.platform.PlatformException;
 import io.carryover.platform.PlatformTypes;
+import io.carryover.platform.CallPriority;
 import io.carryover.platform.RegionClient;
 
 /**
@@ -59,12 +60,14 @@ class Enricher {
             gaveUp(job, "deadline", "deadline passed");
             return;
         }
+        // Retries spend only what first attempts and agent lookups leave of the request budget.
+        CallPriority priority = job.attempts() <= 1 ? CallPriority.FIRST_ATTEMPT : CallPriority.RETRY;
         try {
             String conversationId = job.genesysConversationId();
             String participantId = job.genesysParticipantId();
             if (conversationId == null || participantId == null) {
-                conversationId = platform.conversationIdOfMessage(job.firstMessageId());
-                PlatformTypes.Participant customer = platform.messageConversation(conversationId).customer();
+                conversationId = platform.conversationIdOfMessage(job.firstMessageId(), priority);
+                PlatformTypes.Participant customer = platform.messageConversation(conversationId, priority).customer();
                 if (customer == null) {
                     retry(job, Duration.ofMillis(500), "no customer participant yet");
                     return;
@@ -97,7 +100,7 @@ class Enricher {
             }
             jobs.saveSummary(job.conversationId(), prepared.summary().headline(),
                     SummaryService.json(prepared.summary().lines()), SummaryService.json(prepared.attributes()));
-            platform.patchParticipantAttributes(conversationId, participantId, prepared.attributes());
+            platform.patchParticipantAttributes(conversationId, participantId, prepared.attributes(), priority);
             metrics.patched(Duration.between(job.firstEchoAt(), Instant.now()));
             finish(job, "patched", prepared.fingerprint());
         } catch (PlatformException.NotFound e) {

@@ -73,6 +73,11 @@ public class SummaryService {
         return redactor.redact(Texts.truncate(Texts.oneLine(text), DeterministicSummarizer.TEXT_LIMIT));
     }
 
+    /** A whole text (a transcript message, a search candidate) redacted as summaries are. */
+    public String redactedText(String text) {
+        return text == null ? null : redactor.redact(text);
+    }
+
     private Optional<String> link(UUID conversationId) {
         return agentPageUrl.map(url -> url.replace("{conversationId}", conversationId.toString()));
     }

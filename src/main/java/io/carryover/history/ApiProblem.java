@@ -9,12 +9,19 @@ public class ApiProblem extends RuntimeException {
     private final int status;
     private final String slug;
     private final String title;
+    /** For a 503: when to try again (the {@code Retry-After} header); null when unknown. */
+    private final Long retryAfterSeconds;
 
     public ApiProblem(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null);
+    }
+
+    public ApiProblem(int status, String slug, String title, String detail, Long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiProblem notFound(String what) {
@@ -35,5 +42,9 @@ public class ApiProblem extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -14,10 +14,22 @@ public class AuditLog {
 
     /** Actions as stored in {@code audit_log.action}. */
     public enum Action {
-        LOOKUP, LIST, READ, SUMMARY, SEARCH, SEARCH_ALL, EXPORT, ERASE, AUDIT;
+        LOOKUP, LIST, READ, SUMMARY, SEARCH, SEARCH_ALL, EXPORT, ERASE, AUDIT,
+        /** The agent page (Genesys interaction widget), keyed by the Genesys conversation. */
+        AGENT_CONTEXT("agent.context"), AGENT_TRANSCRIPT("agent.transcript"), AGENT_SEARCH("agent.search");
+
+        private final String value;
+
+        Action() {
+            this.value = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        Action(String value) {
+            this.value = value;
+        }
 
         String value() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return value;
         }
     }
 

@@ -68,6 +68,12 @@ public class ConversationReads {
     /** Stored summaries looked at, newest first, for one that was delivered (a later one may still be pending). */
     private static final int SUMMARY_CANDIDATES = 10;
 
+    /** A conversation's messages as views; the archived original JSON of each message stays in the database. */
+    private static final String MESSAGES = """
+            select new io.carryover.history.ConversationReads$MessageView(m.id, m.genesysMessageId, m.direction,
+                m.messageType, m.eventType, m.senderName, m.originatingEntity, m.channelTime, m.receivedAt, m.text)
+            from Message m where m.conversationId = :conversation""";
+
     private final EntityManager em;
     private final EnrichmentStatuses statuses;
     private final SummaryService summaries;
@@ -140,6 +146,25 @@ public class ConversationReads {
         return new Page<>(items, next);
     }
 
+    /**
+     * The customer's conversations that started before {@code before}, newest first, at most {@code limit}: the agent
+     * page's timeline. The same items as {@link #list}, in the same fixed number of queries.
+     */
+    public List<ConversationItem> before(UUID customerId, Instant before, int limit) throws SQLException {
+        List<Conversation> rows = em.createQuery("""
+                from Conversation c where c.customerId = :customer and c.startedAt < :before
+                order by c.startedAt desc, c.id desc""", Conversation.class)
+                .setParameter("customer", customerId).setParameter("before", before)
+                .setMaxResults(limit).getResultList();
+        return items(rows);
+    }
+
+    /** The first {@code limit} messages of a conversation, in the order of {@link #messages}. */
+    public List<MessageView> firstMessages(UUID conversationId, int limit) {
+        return em.createQuery(MESSAGES + " order by m.channelTime, m.id", MessageView.class)
+                .setParameter("conversation", conversationId).setMaxResults(limit).getResultList();
+    }
+
     public ConversationDetail detail(Conversation c, ConversationParams.PageParams params) {
         ConversationItem item;
         try {
@@ -171,12 +196,8 @@ public class ConversationReads {
                     : " and (m.channelTime > :afterTime or (m.channelTime = :afterTime and m.id > :afterId)"
                             + " or m.channelTime is null)";
         }
-        // A projection: the archived original JSON of each message stays in the database.
-        TypedQuery<MessageView> query = em.createQuery("""
-                select new io.carryover.history.ConversationReads$MessageView(m.id, m.genesysMessageId, m.direction,
-                    m.messageType, m.eventType, m.senderName, m.originatingEntity, m.channelTime, m.receivedAt, m.text)
-                from Message m where m.conversationId = :conversation""" + keyset
-                + " order by m.channelTime, m.id", MessageView.class)
+        TypedQuery<MessageView> query = em.createQuery(MESSAGES + keyset + " order by m.channelTime, m.id",
+                MessageView.class)
                 .setParameter("conversation", conversationId);
         if (afterId != null) {
             query.setParameter("afterId", afterId);

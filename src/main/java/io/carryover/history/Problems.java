@@ -38,7 +38,15 @@ class Problems {
 
     @ServerExceptionMapper
     Response problem(ApiProblem problem, UriInfo uri) {
-        return response(problem.status(), problem.slug(), problem.title(), problem.getMessage(), uri, null);
+        Response response = response(problem.status(), problem.slug(), problem.title(), problem.getMessage(), uri,
+                null);
+        if (problem.retryAfterSeconds() != null) {
+            return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds()).build();
+        }
+        if (problem.status() == 401) {
+            return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper

@@ -7,6 +7,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -23,6 +24,14 @@ interface GenesysApiRestClient {
     @Path("/conversations/messages/{conversationId}")
     Response messageConversation(@HeaderParam("Authorization") String bearer,
             @PathParam("conversationId") String conversationId);
+
+    @GET
+    @Path("/users/me")
+    Response usersMe(@HeaderParam("Authorization") String bearer, @QueryParam("expand") String expand);
+
+    @GET
+    @Path("/organizations/me")
+    Response organizationsMe(@HeaderParam("Authorization") String bearer);
 
     @PATCH
     @Path("/conversations/{conversationId}/participants/{participantId}/attributes")

@@ -53,6 +53,26 @@ public class PlatformClient {
         return Optional.ofNullable(regions.get(domain == null ? defaultDomain : normalized(domain)));
     }
 
+    /** The deployment's region domain: its {@code deployment-domains} entry, else the default region's. */
+    public String domainOf(String deploymentId) {
+        String domain = deploymentId == null ? null : deploymentDomains.get(deploymentId);
+        return domain == null ? defaultDomain : normalized(domain);
+    }
+
+    /** The region of this domain (case-insensitive); empty when it has no OAuth client configured. */
+    public Optional<RegionClient> forDomain(String domain) {
+        return domain == null ? Optional.empty() : Optional.ofNullable(regions.get(normalized(domain)));
+    }
+
+    public String defaultDomain() {
+        return defaultDomain;
+    }
+
+    /** Domains of every region with an OAuth client, sorted. */
+    public java.util.List<String> domains() {
+        return regions.keySet().stream().sorted().toList();
+    }
+
     private static Optional<Region> region(String domain, Optional<String> clientId, Optional<String> clientSecret,
             Optional<URI> apiUrl, Optional<URI> loginUrl, String prefix) {
         if (clientId.isPresent() != clientSecret.isPresent()) {

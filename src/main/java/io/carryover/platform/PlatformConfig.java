@@ -45,6 +45,17 @@ public interface PlatformConfig {
     @WithDefault("30")
     int burst();
 
+    /**
+     * Share of each token's minute (percent of requests-per-minute, rounded down) kept for first enrichment attempts:
+     * agent lookups and retries never use it ({@link CallPriority}).
+     */
+    @WithDefault("10")
+    int firstAttemptReservePercent();
+
+    /** Share of each token's minute kept for agent lookups (and first attempts): retries never use it. */
+    @WithDefault("10")
+    int agentReservePercent();
+
     /** Longest Retry-After honoured on a 429; longer hints are capped to this. */
     @WithDefault("60s")
     Duration maxRetryAfter();

@@ -1,5 +1,6 @@
 package io.carryover.platform;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +34,39 @@ public final class PlatformTypes {
         }
     }
 
+    /**
+     * A participant; an agent's carries the {@code user} it is ({@code MessageMediaParticipant.user}) and when it
+     * joined and left.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Participant(String id, String purpose, Boolean authenticated) {
+    public record Participant(String id, String purpose, Boolean authenticated, Ref user, Instant connectedTime,
+            Instant endTime) {
+    }
+
+    /** An entity reference ({@code AddressableEntityRef} and the like). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Ref(String id, String name) {
+    }
+
+    /** {@code GET /api/v2/organizations/me} ({@code Organization}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Organization(String id, String name) {
+    }
+
+    /** {@code GET /api/v2/users/me?expand=authorization,organization} ({@code UserMe}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UserMe(String id, String name, Organization organization, Authorization authorization) {
+
+        /** Names of the user's roles; empty when Genesys sent none. */
+        public List<String> roleNames() {
+            return authorization == null || authorization.roles() == null ? List.of()
+                    : authorization.roles().stream().map(Ref::name).filter(java.util.Objects::nonNull).toList();
+        }
+    }
+
+    /** {@code UserAuthorization}: the roles part. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Authorization(List<Ref> roles) {
     }
 
     /** Body of {@code PATCH .../participants/{participantId}/attributes} ({@code ParticipantAttributes}). */

@@ -40,6 +40,7 @@ public final class RegionClient {
     }
 
     private final String domain;
+    private final URI loginUrl;
     private final String basicCredentials;
     private final PlatformConfig config;
     private final GenesysLoginRestClient login;
@@ -51,6 +52,7 @@ public final class RegionClient {
 
     RegionClient(PlatformClient.Region region, PlatformConfig config, MeterRegistry meters) {
         this.domain = region.domain();
+        this.loginUrl = region.loginUrl();
         this.basicCredentials = "Basic " + Base64.getEncoder().encodeToString(
                 (region.clientId() + ":" + region.clientSecret()).getBytes(StandardCharsets.UTF_8));
         this.config = config;
@@ -79,40 +81,71 @@ public final class RegionClient {
         return domain;
     }
 
+    /** The region's login service, e.g. {@code https://login.mypurecloud.ie} (where agents sign in). */
+    public URI loginUrl() {
+        return loginUrl;
+    }
+
     /** The conversation a message belongs to; {@link PlatformException.NotFound} while the details lag. */
-    public String conversationIdOfMessage(String messageId) {
-        return call("message-details", "message details",
+    public String conversationIdOfMessage(String messageId, CallPriority priority) {
+        return call("message-details", "message details", priority,
                 bearer -> api.messageDetails(bearer, messageId),
                 r -> r.readEntity(PlatformTypes.MessageDetails.class).conversationId());
     }
 
-    public PlatformTypes.MessageConversation messageConversation(String conversationId) {
-        return call("message-conversation", "message conversation",
+    public PlatformTypes.MessageConversation messageConversation(String conversationId, CallPriority priority) {
+        return call("message-conversation", "message conversation", priority,
                 bearer -> api.messageConversation(bearer, conversationId),
                 r -> r.readEntity(PlatformTypes.MessageConversation.class));
     }
 
-    public void patchParticipantAttributes(String conversationId, String participantId, Map<String, String> attributes) {
-        call("participant-attributes", "participant attributes",
+    public void patchParticipantAttributes(String conversationId, String participantId, Map<String, String> attributes,
+            CallPriority priority) {
+        call("participant-attributes", "participant attributes", priority,
                 bearer -> api.patchAttributes(bearer, conversationId, participantId,
                         new PlatformTypes.ParticipantAttributes(attributes)),
                 r -> Boolean.TRUE);
     }
 
+    /** The organization of Carryover's own OAuth client in this region. */
+    public String organizationId() {
+        return call("organization", "organization", CallPriority.AGENT_LOOKUP,
+                bearer -> api.organizationsMe(bearer),
+                r -> r.readEntity(PlatformTypes.Organization.class).id());
+    }
+
+    /**
+     * Who a user token belongs to, with roles and organization. Sent with that token, so it counts against the
+     * user's limit at Genesys, not Carryover's budget; a 401 (invalid, expired or another region's token) surfaces as
+     * {@link PlatformException.Rejected}, never retried.
+     */
+    public PlatformTypes.UserMe userMe(String userToken) {
+        try {
+            return retries.call(() -> exchange("users-me", "user", () -> api.usersMe("Bearer " + userToken,
+                    "authorization,organization"), r -> r.readEntity(PlatformTypes.UserMe.class)),
+                    PlatformTypes.UserMe.class);
+        } catch (PlatformException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PlatformException.Unavailable("user: " + e.getClass().getSimpleName());
+        }
+    }
+
     /** One logical call: budget per attempt, retries on Unavailable, one token renewal on 401. */
     @SuppressWarnings("unchecked")
-    private <T> T call(String endpoint, String what, Function<String, Response> request, Function<Response, T> read) {
+    private <T> T call(String endpoint, String what, CallPriority priority, Function<String, Response> request,
+            Function<Response, T> read) {
         try {
             return (T) retries.call(() -> {
                 AccessToken current = accessToken();
                 try {
-                    return send(endpoint, what, current, request, read);
+                    return send(endpoint, what, priority, current, request, read);
                 } catch (PlatformException.Rejected e) {
                     if (e.status() != 401) {
                         throw e;
                     }
                     invalidate(current); // revoked or expired early: one fresh token, one more try
-                    return send(endpoint, what, accessToken(), request, read);
+                    return send(endpoint, what, priority, accessToken(), request, read);
                 }
             }, Object.class);
         } catch (PlatformException e) {
@@ -123,11 +156,11 @@ public final class RegionClient {
     }
 
     /** One API request within the token's budget; the slot is held until the answer is in. */
-    private <T> T send(String endpoint, String what, AccessToken with, Function<String, Response> request,
-            Function<Response, T> read) {
+    private <T> T send(String endpoint, String what, CallPriority priority, AccessToken with,
+            Function<String, Response> request, Function<Response, T> read) {
         RequestBudget.Slot slot;
         try {
-            slot = with.budget().take();
+            slot = with.budget().take(priority);
         } catch (PlatformException.Throttled e) {
             meters.timer("carryover.platform.requests", "region", domain, "endpoint", endpoint, "status", "budget")
                     .record(Duration.ZERO);
@@ -212,8 +245,10 @@ public final class RegionClient {
             long lifetime = Math.max(1, response.expiresIn() - config.tokenRefreshMargin().toSeconds());
             // Genesys counts its limit per token, so a new token starts with a budget of its own.
             token = new AccessToken(response.accessToken(), clock.instant().plusSeconds(lifetime),
-                    new RequestBudget(config.requestsPerMinute(), config.burst(), BUDGET_WINDOW, System::nanoTime,
-                            RequestBudget::sleep));
+                    new RequestBudget(config.requestsPerMinute(), config.burst(),
+                            config.requestsPerMinute() * config.firstAttemptReservePercent() / 100,
+                            config.requestsPerMinute() * config.agentReservePercent() / 100, BUDGET_WINDOW,
+                            System::nanoTime, RequestBudget::sleep));
             LOG.debugf("Platform token for %s renewed, valid for %d s", domain, response.expiresIn());
             return token;
         }

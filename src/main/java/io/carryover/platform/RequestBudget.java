@@ -17,6 +17,10 @@ import java.util.function.LongSupplier;
  * returning customer's first lookup, can go for the rest of the minute. When paced, a send due within
  * {@link #MAX_PACING_WAIT} (its turn, or the log's next free slot) waits on the caller's (worker) thread, in order of
  * arrival; a later one is turned away. An unpaced budget never waits: it is only the sliding log.
+ *
+ * <p>Priorities ({@link CallPriority}): the last {@code firstAttemptReserve} requests of a window are kept for first
+ * enrichment attempts, and the {@code agentReserve} before them for agent lookups too; a retry may only use what is
+ * left below both reserves. A caller turned away by a reserve is told when enough of the window has passed.
  */
 final class RequestBudget {
 
@@ -42,11 +46,25 @@ final class RequestBudget {
     private final long burstToleranceNanos;
     /** The theoretical time of the next paced send. */
     private long nextSendAt;
+    /** Requests in a window each priority may reach: the limit, less the reserves of the ones ahead of it. */
+    private final int agentAllowance;
+    private final int retryAllowance;
 
     RequestBudget(int limit, int burst, Duration window, LongSupplier nanoTime, LongConsumer sleepNanos) {
+        this(limit, burst, 0, 0, window, nanoTime, sleepNanos);
+    }
+
+    RequestBudget(int limit, int burst, int firstAttemptReserve, int agentReserve, Duration window,
+            LongSupplier nanoTime, LongConsumer sleepNanos) {
         if (limit < 1) {
             throw new IllegalArgumentException("carryover.platform.requests-per-minute must be at least 1");
         }
+        if (firstAttemptReserve < 0 || agentReserve < 0 || firstAttemptReserve + agentReserve >= limit) {
+            throw new IllegalArgumentException("carryover.platform.first-attempt-reserve and agent-reserve must be"
+                    + " at least 0 and together below requests-per-minute");
+        }
+        this.agentAllowance = limit - firstAttemptReserve;
+        this.retryAllowance = limit - firstAttemptReserve - agentReserve;
         this.windowNanos = window.toNanos();
         this.nanoTime = nanoTime;
         this.sleepNanos = sleepNanos;
@@ -64,16 +82,32 @@ final class RequestBudget {
         this(limit, limit, window, nanoTime, nanos -> { });
     }
 
+    /** A first attempt's slot: the whole window. */
+    Slot take() {
+        return take(CallPriority.FIRST_ATTEMPT);
+    }
+
     /**
      * Takes a slot, waiting up to {@link #MAX_PACING_WAIT} for a paced turn, or throws
      * {@link PlatformException.Throttled} with the wait until one frees: exact when the oldest request has been
      * answered, else the least it can be (a full window from now).
      */
-    Slot take() {
+    Slot take(CallPriority priority) {
         long now = nanoTime.getAsLong();
         long sendAt;
         int slot;
         synchronized (this) {
+            int allowance = switch (priority) {
+                case FIRST_ATTEMPT -> answeredAt.length;
+                case AGENT_LOOKUP -> agentAllowance;
+                case RETRY -> retryAllowance;
+            };
+            if (allowance < answeredAt.length) {
+                long wait = waitBelow(allowance, now);
+                if (wait > 0) {
+                    throw throttled(wait);
+                }
+            }
             sendAt = Math.max(now, nextSendAt - burstToleranceNanos);
             if (used < answeredAt.length) {
                 slot = (oldest + used) % answeredAt.length;
@@ -101,6 +135,28 @@ final class RequestBudget {
             sleepNanos.accept(sendAt - now);
         }
         return () -> answered(slot);
+    }
+
+    /**
+     * How long until fewer than {@code allowance} requests are in the window (0: now). In-flight requests count as
+     * answered at the earliest now, so waiting on one is at least a full window.
+     */
+    private long waitBelow(int allowance, long now) {
+        long[] inWindow = new long[used];
+        int count = 0;
+        for (int i = 0; i < used; i++) {
+            int at = (oldest + i) % answeredAt.length;
+            long stamp = inFlight[at] ? now : answeredAt[at];
+            if (inFlight[at] || now - stamp < windowNanos) {
+                inWindow[count++] = stamp;
+            }
+        }
+        if (count < allowance) {
+            return 0;
+        }
+        java.util.Arrays.sort(inWindow, 0, count);
+        // The (count - allowance + 1)-th oldest must leave the window.
+        return inWindow[count - allowance] + windowNanos - now;
     }
 
     private synchronized void answered(int slot) {

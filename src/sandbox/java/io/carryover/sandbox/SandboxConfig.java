@@ -1,7 +1,9 @@
 package io.carryover.sandbox;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -64,6 +66,13 @@ public interface SandboxConfig {
 
         /** Further OAuth clients (client id → secret), e.g. one per emulated Genesys region. */
         Map<String, String> additionalClients();
+
+        /** The agent page's OAuth client (Code Authorization with PKCE, no secret). */
+        @WithDefault("carryover-agent-page")
+        String agentClientId();
+
+        /** Redirect URIs registered for it; default {@code <base-url>/agent/}. */
+        Optional<List<String>> agentRedirectUris();
 
         /** Lifetime of access tokens from the emulated oauth/token (Genesys: 300 s to 48 h per client). */
         @WithDefault("24h")

@@ -27,11 +27,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Consumes(MediaType.WILDCARD)
 public class SandboxPlatformControlResource {
 
+    private final PlatformPipeline pipeline;
     private final SandboxPlatform platform;
+    private final SandboxAgentLogin login;
     private final ObjectMapper mapper;
 
-    SandboxPlatformControlResource(SandboxPlatform platform, ObjectMapper mapper) {
+    SandboxPlatformControlResource(PlatformPipeline pipeline, SandboxPlatform platform, SandboxAgentLogin login,
+            ObjectMapper mapper) {
+        this.pipeline = pipeline;
         this.platform = platform;
+        this.login = login;
         this.mapper = mapper;
     }
 
@@ -39,38 +44,38 @@ public class SandboxPlatformControlResource {
     @POST
     @Path("faults")
     public Response addFault(String body) {
-        return run(() -> platform.addFault(parse(body, SandboxPlatform.FaultRequest.class)));
+        return run(() -> pipeline.addFault(parse(body, PlatformPipeline.FaultRequest.class)));
     }
 
     @GET
     @Path("faults")
-    public List<SandboxPlatform.FaultView> faults() {
-        return platform.faults();
+    public List<PlatformPipeline.FaultView> faults() {
+        return pipeline.faults();
     }
 
     @DELETE
     @Path("faults")
     public Response clearFaults() {
-        platform.clearFaults();
+        pipeline.clearFaults();
         return Response.noContent().build();
     }
 
     @GET
     @Path("settings")
-    public SandboxPlatform.Settings settings() {
-        return platform.settings();
+    public PlatformPipeline.Settings settings() {
+        return pipeline.settings();
     }
 
     @PUT
     @Path("settings")
     public Response changeSettings(String body) {
-        return run(() -> platform.changeSettings(parse(body, SandboxPlatform.SettingsChange.class)));
+        return run(() -> pipeline.changeSettings(parse(body, PlatformPipeline.SettingsChange.class)));
     }
 
     @DELETE
     @Path("settings")
-    public SandboxPlatform.Settings resetSettings() {
-        return platform.resetSettings();
+    public PlatformPipeline.Settings resetSettings() {
+        return pipeline.resetSettings();
     }
 
     /** What the agent sees: participants with their attributes and every message id, no lag. */
@@ -82,16 +87,54 @@ public class SandboxPlatformControlResource {
                 .orElseGet(() -> SandboxApiResource.error(new SandboxApiException(404, "unknown conversation")));
     }
 
+    /**
+     * A Platform-only conversation with agent participants of your choosing:
+     * {@code {"agents":[{"user":"carol","connectedTime":"…","endTime":"…"}]}}; answers its agent view.
+     */
+    @POST
+    @Path("conversations")
+    public Response register(String body) {
+        return run(() -> platform.register(body == null || body.isBlank() ? null
+                : parse(body, SandboxPlatform.ConversationRequest.class)));
+    }
+
+    /** Adds an agent participant to a conversation: {@code {"user":"sam","connectedTime":…,"endTime":…}}. */
+    @POST
+    @Path("conversations/{conversationId}/agents")
+    public Response addAgent(@PathParam("conversationId") String conversationId, String body) {
+        return run(() -> platform.addAgent(conversationId,
+                parse(body, SandboxPlatform.ParticipationRequest.class)));
+    }
+
+    /**
+     * An agent's access token without the browser sign-in, as the code exchange would give it:
+     * {@code {"user":"bob"}} (bob, carol, sam or olga).
+     */
+    @POST
+    @Path("agent-tokens")
+    public Response agentToken(String body) {
+        return run(() -> {
+            AgentTokenRequest request = parse(body, AgentTokenRequest.class);
+            SandboxUsers.User user = SandboxUsers.byKey(request.user() == null ? "" : request.user())
+                    .orElseThrow(() -> new SandboxApiException(400, "user must be bob, carol, sam or olga"));
+            return login.tokenAnswer(login.agentClientId(), user.id());
+        });
+    }
+
+    /** Body of POST agent-tokens. */
+    public record AgentTokenRequest(String user) {
+    }
+
     @GET
     @Path("requests")
-    public List<SandboxPlatform.LoggedRequest> requests(@QueryParam("since") Long since) {
-        return platform.requests(since == null ? Long.MIN_VALUE : since);
+    public List<PlatformPipeline.LoggedRequest> requests(@QueryParam("since") Long since) {
+        return pipeline.requests(since == null ? Long.MIN_VALUE : since);
     }
 
     @DELETE
     @Path("requests")
     public Response clearRequests() {
-        platform.clearRequests();
+        pipeline.clearRequests();
         return Response.noContent().build();
     }
 

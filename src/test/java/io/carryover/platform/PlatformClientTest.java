@@ -58,10 +58,10 @@ class PlatformClientTest {
 
     @Test
     void theTokenIsFetchedOnceAndReused() {
-        platform.conversationIdOfMessage(messageId);
+        platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         long tokensBefore = count("token");
         for (int i = 0; i < 5; i++) {
-            platform.conversationIdOfMessage(messageId);
+            platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         }
         assertEquals(tokensBefore, count("token"), "no new token for cached calls");
         assertEquals(6, count("details"));
@@ -69,22 +69,22 @@ class PlatformClientTest {
 
     @Test
     void aTokenTheServerNoLongerAcceptsIsRenewedOnce() {
-        platform.conversationIdOfMessage(messageId);
+        platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         long tokensBefore = count("token");
         Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
-        platform.conversationIdOfMessage(messageId);
+        platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertEquals(tokensBefore + 1, count("token"), "one renewal after the 401");
     }
 
     @Test
     void serverErrorsAreRetriedWithBackoffThenGiveUp() {
         Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details"));
-        platform.conversationIdOfMessage(messageId);
+        platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertEquals(3, count("details"), "two 503s, then success");
 
         Sandbox.platformFault(Map.of("status", 502, "count", 10, "endpoint", "details"));
         long start = System.nanoTime();
-        assertThrows(PlatformException.Unavailable.class, () -> platform.conversationIdOfMessage(messageId));
+        assertThrows(PlatformException.Unavailable.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(3 + 4, count("details"), "the first try and three retries");
         assertTrue(tookMillis >= 100 + 300 + 700, "exponential backoff between retries, took " + tookMillis + " ms");
@@ -93,20 +93,20 @@ class PlatformClientTest {
     @Test
     void a429ComesBackAsThrottledWithItsRetryAfterCapped() {
         Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3, "endpoint", "details"));
-        var throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId));
+        var throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(Duration.ofSeconds(3), throttled.retryAfter());
         assertEquals(1, count("details"), "not retried on a thread");
 
         Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3600, "endpoint", "details"));
-        throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId));
+        throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(Duration.ofSeconds(60), throttled.retryAfter(), "capped at carryover.platform.max-retry-after");
     }
 
     @Test
     void unknownMessagesAreNotFoundAndOtherClientErrorsRejected() {
-        assertThrows(PlatformException.NotFound.class, () -> platform.conversationIdOfMessage("no-such-message"));
+        assertThrows(PlatformException.NotFound.class, () -> platform.conversationIdOfMessage("no-such-message", CallPriority.FIRST_ATTEMPT));
         Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details"));
-        var rejected = assertThrows(PlatformException.Rejected.class, () -> platform.conversationIdOfMessage(messageId));
+        var rejected = assertThrows(PlatformException.Rejected.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(403, rejected.status());
     }
 
@@ -114,9 +114,9 @@ class PlatformClientTest {
     void theTokensBudgetStopsCallsBeforeGenesysWould() {
         RegionClient tight = withBudget(3);
         for (int i = 0; i < 3; i++) {
-            tight.conversationIdOfMessage(messageId);
+            tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         }
-        var throttled = assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId));
+        var throttled = assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertTrue(throttled.getMessage().contains("request budget"));
         assertEquals(3, count("details"), "the fourth call never left Carryover");
     }
@@ -132,7 +132,7 @@ class PlatformClientTest {
             for (int i = 0; i < 40; i++) {
                 calls.add(threads.submit(() -> {
                     try {
-                        tight.conversationIdOfMessage(messageId);
+                        tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
                         return "sent";
                     } catch (PlatformException.Throttled e) {
                         return e.getMessage().contains("request budget") ? "budget" : "genesys";
@@ -159,17 +159,17 @@ class PlatformClientTest {
         Sandbox.platformSettings(Map.of("requestsPerMinute", 3));
         RegionClient tight = withBudget(3);
         for (int i = 0; i < 3; i++) {
-            tight.conversationIdOfMessage(messageId);
+            tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         }
         Duration first = assertThrows(PlatformException.Throttled.class,
-                () -> tight.conversationIdOfMessage(messageId)).retryAfter();
+                () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT)).retryAfter();
         assertTrue(first.compareTo(Duration.ofSeconds(60)) <= 0, "at most a minute: " + first);
         Thread.sleep(1500);
         for (int i = 0; i < 20; i++) {
-            assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId));
+            assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         }
         Duration later = assertThrows(PlatformException.Throttled.class,
-                () -> tight.conversationIdOfMessage(messageId)).retryAfter();
+                () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT)).retryAfter();
         assertTrue(later.compareTo(first.minusSeconds(1)) < 0, "the wait shrinks: first " + first + ", later " + later);
         assertEquals(3, count("details"), "rejected attempts never left Carryover");
     }
@@ -178,11 +178,11 @@ class PlatformClientTest {
     @Test
     void aRenewedTokenStartsWithAFreshBudget() {
         RegionClient tight = withBudget(2);
-        tight.conversationIdOfMessage(messageId);
+        tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
-        tight.conversationIdOfMessage(messageId); // the 401 spends the old token's second slot
-        tight.conversationIdOfMessage(messageId);
-        assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId));
+        tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT); // the 401 spends the old token's second slot
+        tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
+        assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(4, count("details"));
     }
 
@@ -191,7 +191,7 @@ class PlatformClientTest {
         String region = "region=\"" + config.domain() + "\"";
         double before = Metrics.value("carryover_platform_requests_seconds_count",
                 "endpoint=\"message-details\"", region, "status=\"200\"");
-        platform.conversationIdOfMessage(messageId);
+        platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertEquals(before + 1, Metrics.value("carryover_platform_requests_seconds_count",
                 "endpoint=\"message-details\"", region, "status=\"200\""));
     }

@@ -115,7 +115,8 @@ class PlatformContractTest {
 
             Map<String, String> attributes = Map.of("carryover.history", "3 messages", "carryover.customer", "c-42");
             platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().patchParticipantAttributes(
-                    session.getString("conversationId"), session.getString("customerParticipantId"), attributes);
+                    session.getString("conversationId"), session.getString("customerParticipantId"), attributes,
+                    CallPriority.FIRST_ATTEMPT);
 
             Map<String, Object> patch = Sandbox.platformRequests(since).stream()
                     .filter(r -> "attributes".equals(r.get("endpoint"))).findFirst()
@@ -151,7 +152,7 @@ class PlatformContractTest {
             // One 401 makes the region's client drop its cached token and fetch a fresh one before the retry.
             Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
             assertEquals(session(guest.token()).getString("conversationId"),
-                    platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().conversationIdOfMessage(messageId));
+                    platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
 
             List<Map<String, Object>> tokens = Sandbox.platformRequests(since).stream()
                     .filter(r -> "token".equals(r.get("endpoint"))).toList();
