@@ -28,7 +28,8 @@ import io.vertx.core.VertxOptions;
  * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
  * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
- * knobs, see {@link HistoryBench}.
+ * knobs, see {@link HistoryBench}; so has the agent page's ({@code -Dbench.phases=agent-page}, a browser), see
+ * {@link AgentPageBench}.
  */
 public final class Bench {
 
@@ -91,6 +92,9 @@ public final class Bench {
             }
             if (phases.contains("history")) {
                 new HistoryBench(jar, this::line).run();
+            }
+            if (phases.contains("agent-page")) {
+                new AgentPageBench(sandboxJar, this::line).run();
             }
         } finally {
             vertx.close();
@@ -380,7 +384,7 @@ public final class Bench {
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memKb / 1024 / 1024 + " GiB";
     }
 
-    private static void recreateDatabase(String name) throws Exception {
+    static void recreateDatabase(String name) throws Exception {
         try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "")) {
             c.createStatement().execute("drop database if exists " + name + " with (force)");
             c.createStatement().execute("create database " + name);

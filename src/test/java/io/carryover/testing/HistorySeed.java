@@ -34,8 +34,17 @@ public final class HistorySeed {
 
     /** The customer row for a verified identity (idempotent); returns its id. */
     public static UUID customer(String issuer, String subject) {
+        try (Connection c = PostgresTestResource.directConnection()) {
+            return customer(c, issuer, subject);
+        } catch (SQLException e) {
+            throw new AssertionError("seeding the customer failed", e);
+        }
+    }
+
+    /** {@link #customer(String, String)} in the database of {@code c} (the benchmark seeds its own). */
+    public static UUID customer(Connection c, String issuer, String subject) {
         UUID id = new CustomerKey(issuer, subject).id();
-        execute("insert into customer (id, issuer, subject, created_at) values (?, ?, ?, now()) on conflict do nothing",
+        execute(c, "insert into customer (id, issuer, subject, created_at) values (?, ?, ?, now()) on conflict do nothing",
                 id, issuer, subject);
         return id;
     }
@@ -46,20 +55,30 @@ public final class HistorySeed {
      */
     public static UUID conversation(UUID customerId, String deployment, Instant startedAt, String genesysId,
             List<Line> lines) {
+        try (Connection c = PostgresTestResource.directConnection()) {
+            return conversation(c, customerId, deployment, startedAt, genesysId, lines);
+        } catch (SQLException e) {
+            throw new AssertionError("seeding the conversation failed", e);
+        }
+    }
+
+    /** {@link #conversation(UUID, String, Instant, String, List)} in the database of {@code c}. */
+    public static UUID conversation(Connection c, UUID customerId, String deployment, Instant startedAt,
+            String genesysId, List<Line> lines) {
         UUID session = sessionOf(customerId, deployment);
-        execute("""
+        execute(c, """
                 insert into guest_session (id, deployment_id, token_hash, customer_id, created_at, last_seen_at)
                 values (?, ?, ?, ?, now(), now()) on conflict do nothing""",
                 session, deployment, String.format("%064x", Math.abs(session.getMostSignificantBits())), customerId);
         UUID id = UUID.randomUUID();
-        execute("""
+        execute(c, """
                 insert into conversation (id, genesys_conversation_id, deployment_id, customer_id, session_id,
                                           started_at, ended_at, state)
                 values (?, ?, ?, ?, ?, ?, ?, 'CLOSED')""",
                 id, genesysId, deployment, customerId, session, Timestamp.from(startedAt),
                 Timestamp.from(startedAt.plusSeconds(lines.size() + 1L)));
-        // One connection and one batch for the messages, in order (ids follow channel time).
-        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement("""
+        // One batch for the messages, in order (ids follow channel time).
+        try (PreparedStatement ps = c.prepareStatement("""
                 insert into message (genesys_message_id, conversation_id, direction, message_type, text,
                                      sender_name, originating_entity, channel_time, received_at, original)
                 values (?, ?, ?, 'Text', ?, ?, ?, ?, ?, '{}'::jsonb)""")) {
@@ -94,7 +113,15 @@ public final class HistorySeed {
     }
 
     public static void execute(String sql, Object... params) {
-        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = PostgresTestResource.directConnection()) {
+            execute(c, sql, params);
+        } catch (SQLException e) {
+            throw new AssertionError("seeding failed: " + sql, e);
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }

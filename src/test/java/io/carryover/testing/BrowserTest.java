@@ -1,0 +1,44 @@
+package io.carryover.testing;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The browser helper itself: what it collects from the console is what the other browser tests rely on. */
+@QuarkusTest
+class BrowserTest {
+
+    @Test
+    void consoleErrorsAndHttpErrorsAreCollectedAndOnlyDeclaredHttpErrorsAreExcused() throws Exception {
+        try (Browser browser = new Browser("BrowserTest")) {
+            browser.open("/q/health/live");
+            browser.await(By.tagName("body"));
+            browser.driver().executeScript("console.error('deliberate'); fetch('/no-such-page-for-browser-test');");
+            browser.until(d -> browser.unexpectedConsoleErrors().size() >= 2);
+
+            List<Browser.ConsoleEntry> errors = browser.unexpectedConsoleErrors();
+            assertTrue(errors.stream().anyMatch(e -> e.httpStatus() == null && e.message().contains("deliberate")),
+                    errors::toString);
+            assertTrue(errors.stream().anyMatch(e -> Integer.valueOf(404).equals(e.httpStatus())
+                    && e.url().equals(Browser.url("/no-such-page-for-browser-test"))), errors::toString);
+
+            browser.expectHttpError("/no-such-page-for-browser-test", 404);
+            List<Browser.ConsoleEntry> left = browser.unexpectedConsoleErrors();
+            assertTrue(left.stream().noneMatch(e -> Browser.url("/no-such-page-for-browser-test").equals(e.url())),
+                    left::toString);
+            assertTrue(left.stream().anyMatch(e -> e.message().contains("deliberate")), left::toString);
+            assertThrows(AssertionError.class, browser::assertNoConsoleErrors);
+
+            Path shot = browser.screenshot("evidence");
+            assertTrue(Files.size(shot) > 1000, "a PNG of the page");
+        }
+    }
+}
