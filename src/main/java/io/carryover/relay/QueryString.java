@@ -1,7 +1,8 @@
 package io.carryover.relay;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -16,20 +17,25 @@ public final class QueryString {
      * null when absent or when the text is malformed (a bad %-escape is no value, not an error).
      */
     public static String parameter(String text, String name) {
+        return parameters(text).get(name);
+    }
+
+    /** Every parameter's first value, decoded as {@link #parameter} does; empty when the text is null or malformed. */
+    public static Map<String, String> parameters(String text) {
+        Map<String, String> first = new LinkedHashMap<>();
         if (text == null) {
-            return null;
+            return first;
         }
         try {
-            List<String> values = QueryStringDecoder.builder()
-                    .hasPath(false)
-                    .charset(StandardCharsets.UTF_8)
-                    .semicolonIsNormalChar(true)
-                    .build(text)
-                    .parameters()
-                    .get(name);
-            return values == null || values.isEmpty() ? null : values.get(0);
+            QueryStringDecoder.builder().hasPath(false).charset(StandardCharsets.UTF_8).semicolonIsNormalChar(true)
+                    .build(text).parameters().forEach((name, values) -> {
+                        if (!values.isEmpty()) {
+                            first.put(name, values.get(0));
+                        }
+                    });
+            return first;
         } catch (IllegalArgumentException e) {
-            return null;
+            return Map.of();
         }
     }
 }

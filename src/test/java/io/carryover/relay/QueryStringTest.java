@@ -27,6 +27,13 @@ class QueryStringTest {
     }
 
     @Test
+    void aFormBodyGivesEachNameItsFirstValue() {
+        assertEquals(java.util.Map.of("grant_type", "authorization_code", "code", "a b"),
+                QueryString.parameters("grant_type=authorization_code&code=a+b&code=c"));
+        assertEquals(java.util.Map.of(), QueryString.parameters("code=%zz"));
+    }
+
+    @Test
     void aBadEscapeIsNoValueNotAFailure() {
         assertNull(QueryString.parameter("deploymentId=%zz", "deploymentId"));
     }
