@@ -57,8 +57,11 @@ class DemoWalkthroughBrowserTest {
         assertEquals("2", currentStep());
 
         say("My card 4111 1111 1111 1111 was declined");
-        browser.until(d -> text("transcript").contains(SandboxAgent.AUTO_REPLY_TEXT));
         browser.until(d -> "3".equals(currentStep()));
+        // The tests' sandbox has no auto-reply: the agent answers from the agent panel.
+        browser.driver().findElement(By.id("reply-text")).sendKeys("The block is lifted, please try again.");
+        click("reply-btn");
+        browser.until(d -> text("transcript").contains("The block is lifted"));
         click("agent-disconnect");
         browser.until(d -> "4".equals(currentStep()));
 
