@@ -208,7 +208,10 @@ public final class Browser implements BeforeEachCallback, AfterEachCallback, Aut
         }
     }
 
-    /** axe-core on the current page (frames included): no violation of impact serious or critical. */
+    /**
+     * axe-core on the current document and its frames: no violation of impact serious or critical. axe leaves the
+     * driver on the top-level document.
+     */
     public void assertAccessible() {
         Results results = new AxeBuilder().analyze(driver());
         if (results.isErrored()) {
