@@ -1,10 +1,6 @@
 package io.carryover.enrich;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +12,7 @@ import jakarta.enterprise.inject.Produces;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.carryover.identity.TokenHash;
 import io.quarkus.arc.DefaultBean;
 
 /**
@@ -94,12 +91,7 @@ public class SummaryService {
     }
 
     private static String fingerprint(Map<String, String> attributes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json(attributes).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return TokenHash.of(json(attributes));
     }
 
     /** The local summarizer, unless another {@link Summarizer} bean (e.g. LLM-backed) is present. */

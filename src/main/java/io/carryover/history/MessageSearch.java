@@ -1,15 +1,11 @@
 package io.carryover.history;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +23,7 @@ import jakarta.transaction.Transactional;
 import org.hibernate.query.NativeQuery;
 import org.jboss.logging.Logger;
 
+import io.carryover.identity.TokenHash;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -249,11 +246,6 @@ public class MessageSearch {
     }
 
     private static String digest(String query) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(query.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return TokenHash.of(query).substring(0, 16);
     }
 }

@@ -5,16 +5,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Guest thread tokens are bearer secrets for a Genesys session: only their SHA-256 is ever kept. */
+/**
+ * The one SHA-256 of a text in Carryover. Guest thread tokens are bearer secrets for a Genesys session: only their
+ * hash is ever kept; the same hash fingerprints anything else (summaries sent, search plans, signing keys).
+ */
 public final class TokenHash {
 
     private TokenHash() {
     }
 
-    public static String of(String token) {
+    /** SHA-256 of the UTF-8 text, lower-case hex. */
+    public static String of(String text) {
+        return HexFormat.of().formatHex(bytes(text));
+    }
+
+    /** SHA-256 of the UTF-8 text. */
+    public static byte[] bytes(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
         }

@@ -81,7 +81,7 @@ public class Relay {
     private void open(ServerWebSocket client, HttpConnection tcp, String bearer) {
         String id = UUID.randomUUID().toString();
         String query = client.query();
-        String deploymentId = queryParameter(query, "deploymentId");
+        String deploymentId = QueryString.parameter(query, "deploymentId");
         RelaySession session = new RelaySession(id, client, tcp, deploymentId, config,
                 identities.verifiedIdentityRequired(), tap, metrics, vertx, () -> sessions.remove(id));
         sessions.put(id, session);
@@ -181,26 +181,12 @@ public class Relay {
         return token.isEmpty() ? null : token;
     }
 
-    /** Badly encoded input is treated as absent: no token (unverified, never refused), or no deployment id. */
+    /** A badly encoded carrier is treated as absent: no token (unverified, never refused). */
     private static String decodeOrNull(String encoded) {
         try {
             return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : decodeOrNull(pair.substring(eq + 1));
-            }
-        }
-        return null;
     }
 }

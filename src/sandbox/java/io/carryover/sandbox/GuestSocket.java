@@ -1,14 +1,12 @@
 package io.carryover.sandbox;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.carryover.relay.QueryString;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -21,7 +19,7 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Emulates {@code wss://webmessaging.<domain>/v1} for guests: parses requests, checks their required
- * fields and hands them to {@link GuestSessions}. Callbacks are blocking because answering waits for
+ * fields and hands them to {@link GuestRequests}. Callbacks are blocking because answering waits for
  * frames to be written.
  */
 @WebSocket(path = "/sandbox/guest/v1")
@@ -34,12 +32,14 @@ public class GuestSocket {
     private static final UserData.TypedKey<String> DEPLOYMENT_ID =
             UserData.TypedKey.forString("carryover.sandbox.deploymentId");
 
-    private final GuestSessions sessions;
+    private final GuestRequests requests;
+    private final GuestDelivery delivery;
     private final GuestFrames frames;
     private final ObjectMapper mapper;
 
-    GuestSocket(GuestSessions sessions, GuestFrames frames, ObjectMapper mapper) {
-        this.sessions = sessions;
+    GuestSocket(GuestRequests requests, GuestDelivery delivery, GuestFrames frames, ObjectMapper mapper) {
+        this.requests = requests;
+        this.delivery = delivery;
         this.frames = frames;
         this.mapper = mapper;
     }
@@ -47,10 +47,10 @@ public class GuestSocket {
     @OnOpen
     @Blocking
     void open(WebSocketConnection connection) {
-        String deploymentId = queryParameter(connection.handshakeRequest().query(), "deploymentId");
+        String deploymentId = QueryString.parameter(connection.handshakeRequest().query(), "deploymentId");
         if (deploymentId == null || deploymentId.isBlank()) {
-            sessions.send(connection, frames.error(400, "Missing query parameter: deploymentId", null));
-            sessions.close(connection, 1008, "deploymentId required");
+            delivery.send(connection, frames.error(400, "Missing query parameter: deploymentId", null));
+            delivery.close(connection, 1008, "deploymentId required");
             return;
         }
         connection.userData().put(DEPLOYMENT_ID, deploymentId);
@@ -63,11 +63,11 @@ public class GuestSocket {
         try {
             request = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            sessions.send(connection, frames.error(400, "Request is not valid JSON", null));
+            delivery.send(connection, frames.error(400, "Request is not valid JSON", null));
             return;
         }
         if (request == null || !request.isObject()) {
-            sessions.send(connection, frames.error(400, "Request must be a JSON object", null));
+            delivery.send(connection, frames.error(400, "Request must be a JSON object", null));
             return;
         }
         String tracingId = textOrNull(request, "tracingId");
@@ -75,7 +75,7 @@ public class GuestSocket {
             dispatch(connection, request, tracingId);
         } catch (RuntimeException e) {
             LOG.warnf("sandbox guest request failed: %s", e.toString());
-            sessions.send(connection, frames.error(5000, "Unexpected server error", tracingId));
+            delivery.send(connection, frames.error(5000, "Unexpected server error", tracingId));
         }
     }
 
@@ -83,36 +83,36 @@ public class GuestSocket {
     @OnBinaryMessage
     @Blocking
     void binary(Buffer ignored, WebSocketConnection connection) {
-        sessions.close(connection, 1003, "binary frames are not supported");
+        delivery.close(connection, 1003, "binary frames are not supported");
     }
 
     @OnClose
     @Blocking
     void closed(WebSocketConnection connection) {
-        sessions.socketClosed(connection);
+        requests.socketClosed(connection);
     }
 
     private void dispatch(WebSocketConnection connection, JsonNode request, String tracingId) {
         String action = textOrNull(request, "action");
         String token = textOrNull(request, "token");
         if (action == null) {
-            sessions.send(connection, frames.error(400, "Missing action", tracingId));
+            delivery.send(connection, frames.error(400, "Missing action", tracingId));
             return;
         }
         switch (action) {
             case "configureSession" -> configure(connection, request, token, false, tracingId);
             case "configureAuthenticatedSession" -> configure(connection, request, token, true, tracingId);
-            case "onMessage" -> sessions.onMessage(connection, token, request.get("message"),
+            case "onMessage" -> requests.onMessage(connection, token, request.get("message"),
                     request.get("channel"), tracingId);
-            case "echo" -> sessions.echo(connection, textOrNull(request.path("message"), "text"), tracingId);
+            case "echo" -> requests.echo(connection, textOrNull(request.path("message"), "text"), tracingId);
             // Genesys clients always send closeAllConnections:true; only an explicit false keeps the others.
-            case "closeSession" -> sessions.closeSession(connection, token,
+            case "closeSession" -> requests.closeSession(connection, token,
                     request.path("closeAllConnections").asBoolean(true), tracingId);
-            case "getJwt" -> sessions.getJwt(connection, token, tracingId);
-            case "getConfiguration" -> sessions.getConfiguration(connection, tracingId);
+            case "getJwt" -> requests.getJwt(connection, token, tracingId);
+            case "getConfiguration" -> requests.getConfiguration(connection, tracingId);
             case "onAttachment", "getAttachment", "deleteAttachment" ->
-                sessions.send(connection, frames.error(4000, "Attachments are not supported by the sandbox", tracingId));
-            default -> sessions.send(connection, frames.error(400, "Unsupported action", tracingId));
+                delivery.send(connection, frames.error(4000, "Attachments are not supported by the sandbox", tracingId));
+            default -> delivery.send(connection, frames.error(400, "Unsupported action", tracingId));
         }
     }
 
@@ -120,48 +120,34 @@ public class GuestSocket {
             String tracingId) {
         String deploymentId = textOrNull(request, "deploymentId");
         if (token == null || token.isBlank()) {
-            sessions.send(connection, frames.error(4020, "Missing parameter: token", tracingId));
+            delivery.send(connection, frames.error(4020, "Missing parameter: token", tracingId));
             return;
         }
         if (token.length() > MAX_TOKEN_LENGTH) {
-            sessions.send(connection, frames.error(400, "Token is too long", tracingId));
+            delivery.send(connection, frames.error(400, "Token is too long", tracingId));
             return;
         }
         if (deploymentId == null || deploymentId.isBlank()) {
-            sessions.send(connection, frames.error(4020, "Missing parameter: deploymentId", tracingId));
+            delivery.send(connection, frames.error(4020, "Missing parameter: deploymentId", tracingId));
             return;
         }
         if (!deploymentId.equals(connection.userData().get(DEPLOYMENT_ID))) {
-            sessions.send(connection, frames.error(400, "deploymentId does not match the connection", tracingId));
+            delivery.send(connection, frames.error(400, "deploymentId does not match the connection", tracingId));
             return;
         }
         if (authenticated) {
             String code = textOrNull(request.path("data"), "code");
             if (code == null || code.isBlank()) {
-                sessions.send(connection, frames.error(401, "Unauthorized: data.code is required", tracingId));
+                delivery.send(connection, frames.error(401, "Unauthorized: data.code is required", tracingId));
                 return;
             }
         }
-        sessions.configure(connection, token, deploymentId, authenticated,
+        requests.configure(connection, token, deploymentId, authenticated,
                 request.path("startNew").asBoolean(false), tracingId);
     }
 
     private static String textOrNull(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }

@@ -3,7 +3,6 @@ package io.carryover.sandbox;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +16,8 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.carryover.identity.TokenHash;
 
 /**
  * The emulated Genesys login for agents (PROTOCOL.md 10.2): authorization code with PKCE (S256 only) for the agent
@@ -160,13 +161,9 @@ class SandboxAgentLogin {
                 .put("token_type", "bearer").put("expires_in", lifetime);
     }
 
+    /** PKCE S256; a verifier is ASCII (RFC 7636), so its UTF-8 bytes are its ASCII bytes. */
     static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(TokenHash.bytes(verifier));
     }
 
     private static Response redirect(String redirectUri, String name, String value, String state) {

@@ -34,10 +34,12 @@ public class SandboxApiResource {
     }
 
     private final GuestSessions sessions;
+    private final SandboxAgent agent;
     private final ObjectMapper mapper;
 
-    SandboxApiResource(GuestSessions sessions, ObjectMapper mapper) {
+    SandboxApiResource(GuestSessions sessions, SandboxAgent agent, ObjectMapper mapper) {
         this.sessions = sessions;
+        this.agent = agent;
         this.mapper = mapper;
     }
 
@@ -51,7 +53,7 @@ public class SandboxApiResource {
     @POST
     @Path("agent/join")
     public Response join(@PathParam("token") String token, String body) {
-        return run(() -> delivered(sessions.agentJoin(token, parse(body).nickname())));
+        return run(() -> delivered(agent.join(token, parse(body).nickname())));
     }
 
     @POST
@@ -60,32 +62,32 @@ public class SandboxApiResource {
         return run(() -> {
             AgentMessage message = parse(body);
             boolean bot = Boolean.TRUE.equals(message.bot());
-            return delivered(sessions.agentReply(token, message.text(), message.nickname(), bot));
+            return delivered(agent.reply(token, message.text(), message.nickname(), bot));
         });
     }
 
     @POST
     @Path("agent/typing")
     public Response typing(@PathParam("token") String token) {
-        return run(() -> delivered(sessions.agentTyping(token)));
+        return run(() -> delivered(agent.typing(token)));
     }
 
     @POST
     @Path("agent/disconnect")
     public Response disconnect(@PathParam("token") String token) {
-        return run(() -> delivered(sessions.agentDisconnect(token)));
+        return run(() -> delivered(agent.disconnect(token)));
     }
 
     @POST
     @Path("expire")
     public Response expire(@PathParam("token") String token) {
-        return run(() -> Map.of("expired", true, "sockets", sessions.expire(token)));
+        return run(() -> Map.of("expired", true, "sockets", agent.expire(token)));
     }
 
     @POST
     @Path("replay")
     public Response replay(@PathParam("token") String token) {
-        return run(() -> Map.of("replayed", sessions.replay(token)));
+        return run(() -> Map.of("replayed", agent.replay(token)));
     }
 
     private AgentMessage parse(String body) {
@@ -100,7 +102,7 @@ public class SandboxApiResource {
         }
     }
 
-    private static Map<String, Object> delivered(GuestSessions.Delivery delivery) {
+    private static Map<String, Object> delivered(SandboxAgent.Delivery delivery) {
         return Map.of("id", delivery.messageId(), "sockets", delivery.sockets());
     }
 

@@ -24,6 +24,13 @@ public interface SandboxConfig {
     @WithDefault("Sandbox Agent")
     String agentName();
 
+    /**
+     * This process is the demo run started by {@code ./mvnw -B -Pdemo package}: it says where to go once the port
+     * listens, and stops when the Maven process that started it goes away.
+     */
+    @WithDefault("false")
+    boolean demoRun();
+
     /** Default aud claim of tokens minted by the test issuer. */
     @WithDefault("carryover")
     String audience();

@@ -1,10 +1,8 @@
 package io.carryover.sandbox;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
@@ -16,6 +14,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.carryover.identity.TokenHash;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 
@@ -149,12 +148,7 @@ public class SandboxOidcIssuer {
     private static String thumbprint(RSAPublicKey key) {
         String canonical = "{\"e\":\"" + base64Url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\""
                 + base64Url(key.getModulus()) + "\"}";
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(TokenHash.bytes(canonical));
     }
 
     /** Unsigned big-endian, as JWK wants: BigInteger adds a sign byte that must go. */

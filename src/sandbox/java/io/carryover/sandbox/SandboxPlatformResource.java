@@ -1,8 +1,5 @@
 package io.carryover.sandbox;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.carryover.relay.QueryString;
 import io.carryover.sandbox.PlatformPipeline.Call;
 import io.carryover.sandbox.PlatformPipeline.Endpoint;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +58,7 @@ public class SandboxPlatformResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam("Origin") String origin,
             String body, @Context UriInfo uri) {
         Map<String, String> form = contentType != null && contentType.toLowerCase(Locale.ROOT)
-                .startsWith(MediaType.APPLICATION_FORM_URLENCODED) ? form(body) : Map.of();
+                .startsWith(MediaType.APPLICATION_FORM_URLENCODED) ? QueryString.parameters(body) : Map.of();
         return pipeline.serve(call(Endpoint.TOKEN, "POST", uri, null, null), none -> {
             if ("authorization_code".equals(form.get("grant_type"))) {
                 return login.exchange(form, origin);
@@ -86,7 +84,7 @@ public class SandboxPlatformResource {
     @Produces(MediaType.TEXT_HTML)
     public Response choose(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Map<String, String> form = contentType != null && contentType.toLowerCase(Locale.ROOT)
-                .startsWith(MediaType.APPLICATION_FORM_URLENCODED) ? form(body) : Map.of();
+                .startsWith(MediaType.APPLICATION_FORM_URLENCODED) ? QueryString.parameters(body) : Map.of();
         return login.choose(form.get("client_id"), form.get("redirect_uri"), form.get("code_challenge"),
                 form.get("state"), form.get("user"));
     }
@@ -158,25 +156,6 @@ public class SandboxPlatformResource {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    /** An application/x-www-form-urlencoded body; the first value of each name; malformed escapes end it. */
-    static Map<String, String> form(String body) {
-        Map<String, String> values = new HashMap<>();
-        if (body == null) {
-            return values;
-        }
-        try {
-            for (String pair : body.split("&")) {
-                int eq = pair.indexOf('=');
-                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                values.putIfAbsent(key,
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        } catch (IllegalArgumentException e) {
-            // malformed %-escape: what was read so far
-        }
-        return values;
     }
 
     private static Call call(Endpoint endpoint, String method, UriInfo uri, String authorization, JsonNode body) {

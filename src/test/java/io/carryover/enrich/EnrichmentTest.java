@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.carryover.testing.Archive;
+import io.carryover.testing.Conversations;
 import io.carryover.testing.Guest;
 import io.carryover.testing.PostgresTestResource;
 import io.carryover.testing.Sandbox;
@@ -46,13 +48,13 @@ class EnrichmentTest {
         String subject = "returning-" + UUID.randomUUID();
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
-            priorConversation(guest, "My card payment was declined, card 4111 1111 1111 1111, mail me at a@b.example",
+            Conversations.priorConversation(guest, "My card payment was declined, card 4111 1111 1111 1111, mail me at a@b.example",
                     "I have lifted the block; please try the payment again.");
             assertTrue(guest.configureSession(true).path("body").path("newSession").asBoolean());
             guest.say("Hello again, it is about the same payment");
             long echoed = System.nanoTime();
-            String conversationId = platformConversationOf(token);
-            JsonNode attributes = awaitAttributes(conversationId, Duration.ofSeconds(2));
+            String conversationId = Sandbox.conversationOf(token);
+            JsonNode attributes = Sandbox.awaitAttributes(conversationId, Duration.ofSeconds(2));
             long visibleAfterMillis = (System.nanoTime() - echoed) / 1_000_000;
             assertTrue(visibleAfterMillis < 2000, "visible after " + visibleAfterMillis + " ms");
             String headline = attributes.path("carryover.headline").asText();
@@ -62,17 +64,17 @@ class EnrichmentTest {
             assertFalse(all.contains("a@b.example"), "e-mail redacted: " + all);
         }
         // The archive now carries Genesys's ids, and the summary that was shown cites archived messages.
-        UUID newest = conversationsOf(subject).get(0);
-        assertNotNull(value("select genesys_conversation_id from conversation where id = ?", newest));
-        assertNotNull(value("select genesys_participant_id from conversation where id = ?", newest));
-        assertEquals("patched", value("select outcome from enrichment_job where conversation_id = ?", newest));
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        assertNotNull(Archive.text("select genesys_conversation_id from conversation where id = ?", newest));
+        assertNotNull(Archive.text("select genesys_participant_id from conversation where id = ?", newest));
+        assertEquals("patched", Archive.text("select outcome from enrichment_job where conversation_id = ?", newest));
         assertEquals("patched", statuses.of(newest).orElseThrow().value());
-        String lines = value("select lines::text from conversation_summary where conversation_id = ?", newest);
+        String lines = Archive.text("select lines::text from conversation_summary where conversation_id = ?", newest);
         JsonNode parsed = Guest.parse(lines);
         assertTrue(parsed.size() > 0);
         long cited = parsed.get(0).path("sourceMessageIds").get(0).asLong();
-        assertEquals(String.valueOf(conversationsOf(subject).get(1)),
-                value("select conversation_id::text from message where id = ?", cited));
+        assertEquals(String.valueOf(Archive.awaitConversations(Archive.signedIn(subject)).get(1)),
+                Archive.text("select conversation_id::text from message where id = ?", cited));
     }
 
     @Test
@@ -83,11 +85,11 @@ class EnrichmentTest {
             guest.configureAuthenticated(false);
             guest.say("My first question ever");
         }
-        UUID conversation = conversationsOf(subject).get(0);
-        awaitOutcome(conversation, "no-history");
-        assertEquals(platformConversationOf(token),
-                value("select genesys_conversation_id from conversation where id = ?", conversation));
-        assertEquals(0, patchesTo(platformConversationOf(token)));
+        UUID conversation = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        Archive.awaitEnrichmentOutcome(conversation, "no-history");
+        assertEquals(Sandbox.conversationOf(token),
+                Archive.text("select genesys_conversation_id from conversation where id = ?", conversation));
+        assertEquals(0, Sandbox.attributePatches(Sandbox.conversationOf(token), 0).size());
         assertEquals("no-history", statuses.of(conversation).orElseThrow().value());
     }
 
@@ -120,13 +122,13 @@ class EnrichmentTest {
                 guest.configureAuthenticated(false);
                 guest.say("A question about my secret project");
             }
-            conversation = conversationsOf(subject).get(0);
+            conversation = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "PARKED".equals(
-                    value("select state from enrichment_job where conversation_id = ?", conversation)));
+                    Archive.text("select state from enrichment_job where conversation_id = ?", conversation)));
         } finally {
             logger.removeHandler(capture);
         }
-        assertEquals("1", value("select attempts from enrichment_job where conversation_id = ?", conversation),
+        assertEquals("1", Archive.text("select attempts from enrichment_job where conversation_id = ?", conversation),
                 "a 403 is not retried");
         EnrichmentStatus status = statuses.of(conversation).orElseThrow();
         assertEquals("parked", status.value());
@@ -141,13 +143,13 @@ class EnrichmentTest {
     void guestsAreNeverEnriched() throws Exception {
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token)) {
-            priorConversation(guest, "Question as a guest", "Answer to the guest");
+            Conversations.priorConversation(guest, "Question as a guest", "Answer to the guest");
             guest.configure(true);
             guest.say("A second question as a guest");
         }
-        UUID newest = conversationsOfGuest(token).get(0);
-        awaitOutcome(newest, "guest");
-        assertEquals(0, patchesTo(platformConversationOf(token)));
+        UUID newest = Archive.awaitConversations(Archive.guestOf(token)).get(0);
+        Archive.awaitEnrichmentOutcome(newest, "guest");
+        assertEquals(0, Sandbox.attributePatches(Sandbox.conversationOf(token), 0).size());
     }
 
     @Test
@@ -155,16 +157,16 @@ class EnrichmentTest {
         String subject = "storm-" + UUID.randomUUID();
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
-            priorConversation(guest, "Where is my order?", "It ships tomorrow.");
+            Conversations.priorConversation(guest, "Where is my order?", "It ships tomorrow.");
             Sandbox.platformFault(Map.of("status", 429, "count", 3, "retryAfterSeconds", 1, "endpoint", "attributes"));
             guest.configureAuthenticated(true);
             guest.say("Did it ship?");
-            String conversationId = platformConversationOf(token);
-            UUID newest = conversationsOf(subject).get(0);
+            String conversationId = Sandbox.conversationOf(token);
+            UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
             Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                     .until(() -> statuses.of(newest).map(EnrichmentStatus::value).orElse("").equals("throttled"));
-            awaitAttributes(conversationId, Duration.ofSeconds(10));
-            List<JsonNode> patches = requests("attributes", conversationId);
+            Sandbox.awaitAttributes(conversationId, Duration.ofSeconds(10));
+            List<JsonNode> patches = Sandbox.platformRequestsTo("attributes", conversationId);
             assertEquals(4, patches.size(), "three throttled, one accepted: " + patches);
             for (int i = 1; i < patches.size(); i++) {
                 long waited = patches.get(i).path("time").asLong() - patches.get(i - 1).path("time").asLong();
@@ -179,11 +181,11 @@ class EnrichmentTest {
         String subject = "flaky-" + UUID.randomUUID();
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
-            priorConversation(guest, "Is the service down?", "It is back now.");
+            Conversations.priorConversation(guest, "Is the service down?", "It is back now.");
             Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details"));
             guest.configureAuthenticated(true);
             guest.say("Still there?");
-            awaitAttributes(platformConversationOf(token), Duration.ofSeconds(10));
+            Sandbox.awaitAttributes(Sandbox.conversationOf(token), Duration.ofSeconds(10));
         }
     }
 
@@ -195,20 +197,20 @@ class EnrichmentTest {
             guest.configureAuthenticated(false);
             guest.say("An old question");
         }
-        UUID conversation = conversationsOf(subject).get(0);
-        awaitOutcome(conversation, "no-history");
-        execute("update enrichment_job set state = 'PENDING', outcome = null, next_attempt_at = now(),"
+        UUID conversation = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        Archive.awaitEnrichmentOutcome(conversation, "no-history");
+        Archive.execute("update enrichment_job set state = 'PENDING', outcome = null, next_attempt_at = now(),"
                 + " deadline_at = now() - interval '1 second' where conversation_id = ?", conversation);
-        awaitOutcome(conversation, "deadline");
-        assertEquals("FAILED", value("select state from enrichment_job where conversation_id = ?", conversation));
+        Archive.awaitEnrichmentOutcome(conversation, "deadline");
+        assertEquals("FAILED", Archive.text("select state from enrichment_job where conversation_id = ?", conversation));
     }
 
     @Test
     void theArchitectDataActionReturnsFlatFieldsToAuthenticatedCallers() throws Exception {
         String subject = "architect-" + UUID.randomUUID();
         String token = Guest.newToken();
-        returningCustomer(token, subject, "I need a new SIM card", "A new SIM is on its way.", "Has the SIM been sent?");
-        String conversationId = platformConversationOf(token);
+        Conversations.returningCustomer(token, subject, "I need a new SIM card", "A new SIM is on its way.", "Has the SIM been sent?");
+        String conversationId = Sandbox.conversationOf(token);
         Map<String, String> body = Map.of("conversationId", conversationId, "sub", subject);
         given().contentType(ContentType.JSON).body(body).post("/architect/summary").then().statusCode(401);
         given().auth().preemptive().basic("architect", "wrong").contentType(ContentType.JSON).body(body)
@@ -224,117 +226,5 @@ class EnrichmentTest {
                 .contentType(ContentType.JSON).body(Map.of("conversationId", "x", "sub", "nobody"))
                 .post("/architect/summary").then().statusCode(200).extract().asString());
         assertFalse(unknown.path("found").asBoolean());
-    }
-
-    // ---- helpers
-
-    /** A signed-in customer with one finished conversation starts a new one and writes: the enrichment trigger. */
-    static void returningCustomer(String token, String subject, String question, String answer, String followUp)
-            throws Exception {
-        try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
-            priorConversation(guest, question, answer);
-            assertTrue(guest.configureSession(true).path("body").path("newSession").asBoolean());
-            guest.say(followUp);
-        }
-    }
-
-    /** One finished conversation: the customer asks, an agent answers and leaves (read-only). */
-    static void priorConversation(Guest guest, String question, String answer) {
-        assertTrue(guest.configureSession(false).path("body").path("connected").asBoolean());
-        guest.say(question);
-        Sandbox.agent(guest.token(), "join");
-        Sandbox.agentReply(guest.token(), answer);
-        guest.awaitOutbound(b -> answer.equals(b.path("text").asText()));
-        Sandbox.agent(guest.token(), "disconnect");
-        guest.awaitOutbound(b -> "Disconnect".equals(b.path("events").path(0).path("presence").path("type").asText()));
-    }
-
-    static String platformConversationOf(String token) {
-        return given().get("/sandbox/api/sessions/{token}", token).then().statusCode(200).extract().path("conversationId");
-    }
-
-    static JsonNode awaitAttributes(String conversationId, Duration within) {
-        JsonNode[] found = new JsonNode[1];
-        Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(25)).until(() -> {
-            JsonNode view = Guest.parse(given().get("/sandbox/api/platform/conversations/{id}", conversationId)
-                    .then().statusCode(200).extract().asString());
-            for (JsonNode participant : view.path("participants")) {
-                if ("customer".equals(participant.path("purpose").asText())
-                        && participant.path("attributes").has("carryover.headline")) {
-                    found[0] = participant.path("attributes");
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
-    }
-
-    static List<JsonNode> requests(String endpoint, String conversationId) {
-        JsonNode log = Guest.parse(given().get("/sandbox/api/platform/requests").then().statusCode(200)
-                .extract().asString());
-        List<JsonNode> matching = new ArrayList<>();
-        for (JsonNode request : log) {
-            if (endpoint.equals(request.path("endpoint").asText())
-                    && request.path("path").asText().contains(conversationId)) {
-                matching.add(request);
-            }
-        }
-        return matching;
-    }
-
-    static long patchesTo(String conversationId) {
-        return requests("attributes", conversationId).size();
-    }
-
-    static void awaitOutcome(UUID conversation, String outcome) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> outcome.equals(value("select outcome from enrichment_job where conversation_id = ?",
-                        conversation)));
-    }
-
-    /** The subject's archived conversations, newest first (waits for the asynchronous archive to have one). */
-    static List<UUID> conversationsOf(String subject) throws Exception {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ids(CONVERSATIONS_OF_SUBJECT, subject).isEmpty());
-        return ids(CONVERSATIONS_OF_SUBJECT, subject);
-    }
-
-    private static final String CONVERSATIONS_OF_SUBJECT = "select c.id from conversation c join customer u on u.id = c.customer_id"
-            + " where u.issuer = '" + Sandbox.ISSUER + "' and u.subject = ? order by c.started_at desc";
-
-    static List<UUID> conversationsOfGuest(String token) throws Exception {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ids(
-                "select id from conversation where customer_id = ?", io.carryover.testing.Archive.guestOf(token)).isEmpty());
-        return ids("select id from conversation where customer_id = ? order by started_at desc",
-                io.carryover.testing.Archive.guestOf(token));
-    }
-
-    private static List<UUID> ids(String sql, Object param) throws Exception {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return ids;
-    }
-
-    static String value(String sql, Object param) throws Exception {
-        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    static void execute(String sql, Object param) throws Exception {
-        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, param);
-            ps.executeUpdate();
-        }
     }
 }

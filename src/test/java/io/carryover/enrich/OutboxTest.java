@@ -1,11 +1,5 @@
 package io.carryover.enrich;
 
-import static io.carryover.enrich.EnrichmentTest.awaitAttributes;
-import static io.carryover.enrich.EnrichmentTest.conversationsOf;
-import static io.carryover.enrich.EnrichmentTest.patchesTo;
-import static io.carryover.enrich.EnrichmentTest.platformConversationOf;
-import static io.carryover.enrich.EnrichmentTest.returningCustomer;
-import static io.carryover.enrich.EnrichmentTest.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +26,8 @@ import org.jboss.logmanager.ExtLogRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.carryover.testing.Archive;
+import io.carryover.testing.Conversations;
 import io.carryover.testing.DatabaseLink;
 import io.carryover.testing.Guest;
 import io.carryover.testing.Metrics;
@@ -81,17 +77,17 @@ class OutboxTest {
     void aJobLeftByAStoppedInstanceIsCompletedAfterRestart() throws Exception {
         String subject = "restart-" + UUID.randomUUID();
         String token = Guest.newToken();
-        returningCustomer(token, subject, "My router keeps rebooting", "Firmware updated; it should be stable now.",
+        Conversations.returningCustomer(token, subject, "My router keeps rebooting", "Firmware updated; it should be stable now.",
                 "It rebooted again");
-        UUID newest = conversationsOf(subject).get(0);
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
         Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> "PENDING".equals(value("select state from enrichment_job where conversation_id = ?", newest)));
+                .until(() -> "PENDING".equals(Archive.text("select state from enrichment_job where conversation_id = ?", newest)));
         Thread.sleep(500);
-        assertEquals(0, patchesTo(platformConversationOf(token)), "nobody works the outbox yet");
+        assertEquals(0, Sandbox.attributePatches(Sandbox.conversationOf(token), 0).size(), "nobody works the outbox yet");
 
         startInstance(1); // the restarted Carryover
-        awaitAttributes(platformConversationOf(token), Duration.ofSeconds(5));
-        assertEquals("patched", value("select outcome from enrichment_job where conversation_id = ?", newest));
+        Sandbox.awaitAttributes(Sandbox.conversationOf(token), Duration.ofSeconds(5));
+        assertEquals("patched", Archive.text("select outcome from enrichment_job where conversation_id = ?", newest));
     }
 
     @Test
@@ -100,20 +96,20 @@ class OutboxTest {
         for (int i = 0; i < 4; i++) {
             String token = Guest.newToken();
             tokens.add(token);
-            returningCustomer(token, "pair-" + UUID.randomUUID(), "Question " + i, "Answer " + i, "Follow-up " + i);
+            Conversations.returningCustomer(token, "pair-" + UUID.randomUUID(), "Question " + i, "Answer " + i, "Follow-up " + i);
         }
         startInstance(2);
         startInstance(2);
         for (String token : tokens) {
             try {
-                awaitAttributes(platformConversationOf(token), Duration.ofSeconds(15));
+                Sandbox.awaitAttributes(Sandbox.conversationOf(token), Duration.ofSeconds(15));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("no summary for " + token + "; jobs: " + jobTable(), e);
             }
         }
         Thread.sleep(1000); // room for a duplicate to show up, were there one
         for (String token : tokens) {
-            assertEquals(1, patchesTo(platformConversationOf(token)), "exactly one PATCH for " + token);
+            assertEquals(1, Sandbox.attributePatches(Sandbox.conversationOf(token), 0).size(), "exactly one PATCH for " + token);
         }
     }
 
@@ -121,19 +117,19 @@ class OutboxTest {
     void aJobClaimedByAnInstanceThatDiedIsTakenOverWhenItsLeaseRunsOut() throws Exception {
         String subject = "crash-" + UUID.randomUUID();
         String token = Guest.newToken();
-        returningCustomer(token, subject, "Billing question", "Refund issued.", "Did the refund arrive?");
-        UUID newest = conversationsOf(subject).get(0);
+        Conversations.returningCustomer(token, subject, "Billing question", "Refund issued.", "Did the refund arrive?");
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
         Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> "PENDING".equals(value("select state from enrichment_job where conversation_id = ?", newest)));
+                .until(() -> "PENDING".equals(Archive.text("select state from enrichment_job where conversation_id = ?", newest)));
         // An instance claims the job with a 2 s lease and dies before working it.
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jobs.claim(10, Duration.ofSeconds(2)).stream()
                 .anyMatch(job -> job.conversationId().equals(newest)));
         long claimedAt = System.nanoTime();
         startInstance(1);
-        awaitAttributes(platformConversationOf(token), Duration.ofSeconds(6));
+        Sandbox.awaitAttributes(Sandbox.conversationOf(token), Duration.ofSeconds(6));
         long tookOverAfter = (System.nanoTime() - claimedAt) / 1_000_000;
         assertEquals(true, tookOverAfter >= 1500, "waited for the lease, " + tookOverAfter + " ms");
-        assertEquals(1, patchesTo(platformConversationOf(token)));
+        assertEquals(1, Sandbox.attributePatches(Sandbox.conversationOf(token), 0).size());
     }
 
     @Test
@@ -155,7 +151,7 @@ class OutboxTest {
         } finally {
             jobs.release(claimed, null);
         }
-        assertEquals("0", value(ATTEMPTS, newestFirst.conversationId()), "a released job counts as untried");
+        assertEquals("0", Archive.text(ATTEMPTS, newestFirst.conversationId()), "a released job counts as untried");
     }
 
     @Test
@@ -170,14 +166,14 @@ class OutboxTest {
 
         String token = Guest.newToken();
         String subject = "late-" + UUID.randomUUID();
-        returningCustomer(token, subject, "Is my loan approved?", "Not yet, one more document.", "I sent the document");
-        UUID newest = conversationsOf(subject).get(0);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(value(STATE, newest)));
+        Conversations.returningCustomer(token, subject, "Is my loan approved?", "Not yet, one more document.", "I sent the document");
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Archive.text(STATE, newest)));
         startInstance(1);
-        String conversationId = platformConversationOf(token);
-        awaitAttributes(conversationId, Duration.ofSeconds(30));
+        String conversationId = Sandbox.conversationOf(token);
+        Sandbox.awaitAttributes(conversationId, Duration.ofSeconds(30));
 
-        long patchedAt = EnrichmentTest.requests("attributes", conversationId).get(0).path("time").asLong();
+        long patchedAt = Sandbox.platformRequestsTo("attributes", conversationId).get(0).path("time").asLong();
         long backlogCallsBefore = 0;
         JsonNode log = Guest.parse(io.restassured.RestAssured.given().get("/sandbox/api/platform/requests").then()
                 .statusCode(200).extract().asString());
@@ -197,14 +193,14 @@ class OutboxTest {
         // Fast-forward: after each 404, move the job's clock on by the wait the worker chose, so the whole
         // 2 min schedule plays out at once against the real sandbox.
         int attempts = 0;
-        for (int i = 0; i < 40 && "PENDING".equals(value(STATE, hopeless.conversationId())); i++) {
+        for (int i = 0; i < 40 && "PENDING".equals(Archive.text(STATE, hopeless.conversationId())); i++) {
             int seen = attempts;
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() ->
-                    !"PENDING".equals(value(STATE, hopeless.conversationId()))
-                            || (Integer.parseInt(value(ATTEMPTS, hopeless.conversationId())) > seen
-                                    && value(LEASE, hopeless.conversationId()) == null));
-            attempts = Integer.parseInt(value(ATTEMPTS, hopeless.conversationId()));
-            EnrichmentTest.execute("""
+                    !"PENDING".equals(Archive.text(STATE, hopeless.conversationId()))
+                            || (Integer.parseInt(Archive.text(ATTEMPTS, hopeless.conversationId())) > seen
+                                    && Archive.text(LEASE, hopeless.conversationId()) == null));
+            attempts = Integer.parseInt(Archive.text(ATTEMPTS, hopeless.conversationId()));
+            Archive.execute("""
                     update enrichment_job set first_echo_at = first_echo_at - (next_attempt_at - now()),
                            deadline_at = deadline_at - (next_attempt_at - now()), next_attempt_at = now()
                     where conversation_id = ? and state = 'PENDING' and locked_until is null""",
@@ -212,9 +208,9 @@ class OutboxTest {
             queue.jobsQueued();
         }
         // The attempt that parked the job may have run after the loop's last count.
-        attempts = Integer.parseInt(value(ATTEMPTS, hopeless.conversationId()));
-        assertEquals("PARKED", value(STATE, hopeless.conversationId()));
-        assertEquals("not-found", value("select outcome from enrichment_job where conversation_id = ?",
+        attempts = Integer.parseInt(Archive.text(ATTEMPTS, hopeless.conversationId()));
+        assertEquals("PARKED", Archive.text(STATE, hopeless.conversationId()));
+        assertEquals("not-found", Archive.text("select outcome from enrichment_job where conversation_id = ?",
                 hopeless.conversationId()));
         long calls = Sandbox.platformRequests(0).stream()
                 .filter(r -> String.valueOf(r.get("path")).endsWith("/messages/" + hopeless.messageId() + "/details"))
@@ -238,7 +234,7 @@ class OutboxTest {
         startInstance(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (Backlog.Job job : held) {
-                if (value(LEASE, job.conversationId()) == null) {
+                if (Archive.text(LEASE, job.conversationId()) == null) {
                     return false;
                 }
             }
@@ -277,7 +273,7 @@ class OutboxTest {
         OutboxWorker instance = startInstance(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (Backlog.Job job : held) {
-                if (value(LEASE, job.conversationId()) == null) {
+                if (Archive.text(LEASE, job.conversationId()) == null) {
                     return false;
                 }
             }
@@ -290,8 +286,8 @@ class OutboxTest {
         assertEquals(1, calls, "only the job in progress was tried");
         Set<UUID> untried = new HashSet<>();
         for (Backlog.Job job : held) {
-            assertEquals(null, value(LEASE, job.conversationId()), "no lease left behind");
-            if ("0".equals(value(ATTEMPTS, job.conversationId()))) {
+            assertEquals(null, Archive.text(LEASE, job.conversationId()), "no lease left behind");
+            if ("0".equals(Archive.text(ATTEMPTS, job.conversationId()))) {
                 untried.add(job.conversationId());
             }
         }

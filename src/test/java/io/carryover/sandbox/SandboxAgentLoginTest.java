@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.carryover.relay.QueryString;
 import io.carryover.testing.AgentTokens;
 import io.carryover.testing.Guest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,12 +43,7 @@ class SandboxAgentLoginTest {
     }
 
     private static Map<String, String> query(String location) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            out.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return out;
+        return QueryString.parameters(URI.create(location).getRawQuery());
     }
 
     /** The code the login page's form gives for this user. */

@@ -16,7 +16,7 @@ import org.awaitility.Awaitility;
 import io.carryover.identity.CustomerKey;
 import io.carryover.identity.TokenHash;
 
-/** Reads the archive straight from PostgreSQL (bypassing the application and its database link). */
+/** Reads (and for test setups, changes) the archive straight from PostgreSQL, bypassing the application. */
 public final class Archive {
 
     public record StoredConversation(UUID id, String state, Instant startedAt, Instant endedAt, UUID customerId) {
@@ -53,6 +53,32 @@ public final class Archive {
                 from message where conversation_id = ? order by channel_time, id""", new Object[] { conversationId },
                 rs -> new StoredMessage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), instant(rs, 7)));
+    }
+
+    /** A signed-in customer of the sandbox issuer. */
+    public static UUID signedIn(String subject) {
+        return customer(Sandbox.ISSUER, subject);
+    }
+
+    /** The customer's archived conversation ids, newest first, once there is at least one (archiving is asynchronous). */
+    public static List<UUID> awaitConversations(UUID customerId) {
+        eventually(() -> !conversations(customerId).isEmpty());
+        return conversations(customerId).stream().map(StoredConversation::id).toList();
+    }
+
+    /** Waits until the conversation's enrichment job has this outcome. */
+    public static void awaitEnrichmentOutcome(UUID conversationId, String outcome) {
+        eventually(() -> outcome.equals(enrichmentOutcome(conversationId)));
+    }
+
+    /** One statement with one parameter, e.g. to put a job back in time. */
+    public static void execute(String sql, Object param) {
+        try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, param);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new AssertionError("archive update failed", e);
+        }
     }
 
     /** The first column of the first row as text, or null when there is no row. */

@@ -2,8 +2,14 @@ package io.carryover.testing;
 
 import static io.restassured.RestAssured.given;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -99,5 +105,37 @@ public final class Sandbox {
     public static JsonPath platformConversation(String conversationId) {
         return given().get("/sandbox/api/platform/conversations/{id}", conversationId).then().statusCode(200)
                 .extract().jsonPath();
+    }
+
+    /** Waits until Carryover's summary (a carryover.headline) is on the conversation's customer participant. */
+    public static JsonNode awaitAttributes(String conversationId, Duration within) {
+        JsonNode[] found = new JsonNode[1];
+        Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(25)).until(() -> {
+            JsonNode view = Guest.parse(given().get("/sandbox/api/platform/conversations/{id}", conversationId)
+                    .then().statusCode(200).extract().asString());
+            for (JsonNode participant : view.path("participants")) {
+                if ("customer".equals(participant.path("purpose").asText())
+                        && participant.path("attributes").has("carryover.headline")) {
+                    found[0] = participant.path("attributes");
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** Every Platform request to this endpoint (e.g. "attributes", "details") about the conversation, oldest first. */
+    public static List<JsonNode> platformRequestsTo(String endpoint, String conversationId) {
+        JsonNode log = Guest.parse(given().get("/sandbox/api/platform/requests").then().statusCode(200)
+                .extract().asString());
+        List<JsonNode> matching = new ArrayList<>();
+        for (JsonNode request : log) {
+            if (endpoint.equals(request.path("endpoint").asText())
+                    && request.path("path").asText().contains(conversationId)) {
+                matching.add(request);
+            }
+        }
+        return matching;
     }
 }

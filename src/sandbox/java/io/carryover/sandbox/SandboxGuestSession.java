@@ -15,7 +15,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * fields are read and written only while holding {@link #lock}; frames are sent under it too, which
  * keeps their order identical on every socket.
  */
-final class GuestSession {
+final class SandboxGuestSession {
 
     final ReentrantLock lock = new ReentrantLock();
     final String token;
@@ -36,7 +36,7 @@ final class GuestSession {
     /** Arrival times (ms) of onMessage requests inside the current one-second window. */
     final Deque<Long> recentRequests = new ArrayDeque<>();
 
-    GuestSession(String token) {
+    SandboxGuestSession(String token) {
         this.token = token;
     }
 
