@@ -75,8 +75,7 @@ public class DataActionResource {
         }
         out.put("link", "");
         if (!prior.conversations().isEmpty()) {
-            UUID forConversation = current == null ? prior.conversations().get(0).id() : current.id();
-            Map<String, String> fields = summaries.flatFields(prior, forConversation);
+            Map<String, String> fields = summaries.flatFields(prior, request.conversationId());
             out.put("conversations", prior.conversations().size());
             fields.forEach((key, value) -> {
                 if (out.containsKey(key) && !key.equals("conversations")) {

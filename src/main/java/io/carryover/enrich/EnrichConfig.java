@@ -60,7 +60,7 @@ public interface EnrichConfig {
      */
     Optional<List<String>> cannedReplies();
 
-    /** Agent page for a conversation, with {conversationId}; added as a link attribute when set. */
+    /** Agent page for a conversation, with {conversationId} (the Genesys id); added as a link attribute when set. */
     Optional<String> agentPageUrl();
 
     DataAction dataAction();

@@ -93,7 +93,7 @@ class Enricher {
                 finish(job, "no-history", null);
                 return;
             }
-            SummaryService.Prepared prepared = summaries.prepare(prior, job.conversationId());
+            SummaryService.Prepared prepared = summaries.prepare(prior, conversationId);
             if (prepared.fingerprint().equals(job.patchedHash())) {
                 finish(job, "unchanged", null);
                 return;

@@ -1,10 +1,11 @@
 package io.carryover.enrich;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -46,16 +47,17 @@ public class SummaryService {
         this.agentPageUrl = config.agentPageUrl();
     }
 
-    public Prepared prepare(CustomerHistory history, UUID forConversation) {
+    /** @param genesysConversationId the conversation the summary goes onto: the link opens the agent page there */
+    public Prepared prepare(CustomerHistory history, String genesysConversationId) {
         Summary redacted = redactedSummary(history);
-        Map<String, String> attributes = mapper.attributes(redacted, link(forConversation));
+        Map<String, String> attributes = mapper.attributes(redacted, link(genesysConversationId));
         return new Prepared(redacted, attributes, fingerprint(attributes));
     }
 
     /** The same summary as flat fields for Architect: {@code summary.N} becomes {@code summaryN}. */
-    public Map<String, String> flatFields(CustomerHistory history, UUID forConversation) {
+    public Map<String, String> flatFields(CustomerHistory history, String genesysConversationId) {
         Map<String, String> flat = new java.util.LinkedHashMap<>();
-        flatMapper.attributes(redactedSummary(history), link(forConversation))
+        flatMapper.attributes(redactedSummary(history), link(genesysConversationId))
                 .forEach((key, value) -> flat.put(key.replace(".", ""), value));
         return flat;
     }
@@ -78,8 +80,10 @@ public class SummaryService {
         return text == null ? null : redactor.redact(text);
     }
 
-    private Optional<String> link(UUID conversationId) {
-        return agentPageUrl.map(url -> url.replace("{conversationId}", conversationId.toString()));
+    /** The agent page takes the Genesys conversation id, as the interaction widget passes it. */
+    private Optional<String> link(String genesysConversationId) {
+        return agentPageUrl.map(url -> url.replace("{conversationId}",
+                URLEncoder.encode(genesysConversationId, StandardCharsets.UTF_8)));
     }
 
     static String json(Object value) {
