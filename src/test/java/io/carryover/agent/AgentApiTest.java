@@ -50,8 +50,8 @@ class AgentApiTest {
                 List.of(Line.customer("My parcel never arrived, tracking says delivered"),
                         Line.agent("Sorry about that, I will check back with you on Friday")));
         UUID newer = HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, now.minus(Duration.ofDays(2)), null,
-                List.of(Line.customer("Please refund to card 4111 1111 1111 1111 or mail me at jane.doe@example.com"),
-                        Line.customer("Is <script>alert(1)</script> a parcel name?"),
+                List.of(Line.customer("Please refund to 4111 1111 1111 1111 or write to jane.doe@example.com"),
+                        Line.customer("Is \"x < y && y > z\" a parcel name?"),
                         Line.agent("The refund for your parcel is on its way")));
         UUID current = HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, now.minusSeconds(30), gid,
                 List.of(Line.customer("Hello again about my parcel")));
@@ -86,7 +86,7 @@ class AgentApiTest {
                 c.newer()).then().statusCode(200).extract().jsonPath();
         assertEquals(c.newer().toString(), transcript.getString("id"));
         assertEquals(List.of("customer", "customer", "agent"), transcript.getList("messages.from"));
-        assertEquals("Please refund to card [card] or mail me at [email]", transcript.getString("messages[0].text"));
+        assertEquals("Please refund to [card] or write to [email]", transcript.getString("messages[0].text"));
 
         JsonPath search = as(bob).queryParam("q", "parcel").get("/agent/api/conversations/{gid}/search", c.gid())
                 .then().statusCode(200).extract().jsonPath();
@@ -202,5 +202,87 @@ class AgentApiTest {
 
         String history = io.carryover.testing.HistoryApi.serviceToken("history.read", "history.search");
         as(history).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(401);
+    }
+
+    @Test
+    void aTranscriptIsOnlyOneOfThisCustomersPriorConversations() {
+        Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
+        Customer other = customerServedBy(Participation.now(AgentTokens.BOB));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        String route = "/agent/api/conversations/{gid}/conversations/{id}/messages";
+
+        as(bob).get(route, c.gid(), c.older()).then().statusCode(200);
+        for (Object id : List.of(other.older(), c.current(), UUID.randomUUID(), "not-a-uuid", "..%2F..")) {
+            JsonPath problem = as(bob).get(route, c.gid(), id).then().statusCode(404).extract().jsonPath();
+            assertEquals("urn:carryover:problem:not-found", problem.getString("type"), String.valueOf(id));
+        }
+        // Not a Genesys conversation id at all.
+        as(bob).get("/agent/api/conversations/{gid}/context", "12345").then().statusCode(404);
+    }
+
+    @Test
+    void searchMatchesOnlyWhatRedactionLeftAndEscapesSnippets() {
+        Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        // The redacted values, and the placeholders that stand for them.
+        for (String q : List.of("4111", "4111 1111 1111 1111", "jane.doe@example.com", "jane", "example.com",
+                "card", "email", "[card]", "redacted")) {
+            JsonPath search = as(bob).queryParam("q", q).get("/agent/api/conversations/{gid}/search", c.gid())
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(List.of(), search.getList("hits"), "q=" + q + " found " + search.prettify());
+        }
+        JsonPath refund = as(bob).queryParam("q", "refund").get("/agent/api/conversations/{gid}/search", c.gid())
+                .then().statusCode(200).extract().jsonPath();
+        List<String> snippets = refund.getList("hits.snippet", String.class);
+        assertEquals(2, snippets.size(), snippets.toString());
+        assertTrue(snippets.stream().anyMatch(s -> s.contains("[card]") && s.contains("[email]")), snippets.toString());
+
+        JsonPath markup = as(bob).queryParam("q", "name").get("/agent/api/conversations/{gid}/search", c.gid())
+                .then().statusCode(200).extract().jsonPath();
+        String snippet = markup.getString("hits[0].snippet");
+        assertTrue(snippet.contains("&quot;x &lt; y &amp;&amp; y &gt; z&quot;"), snippet);
+        assertTrue(snippet.contains("<mark>name</mark>"), snippet);
+        assertFalse(snippet.replace("<mark>", "").replace("</mark>", "").contains("<"), snippet);
+
+        as(bob).queryParam("q", " ").get("/agent/api/conversations/{gid}/search", c.gid()).then().statusCode(400)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:carryover:problem:invalid-query"));
+        as(bob).queryParam("q", "x".repeat(501)).get("/agent/api/conversations/{gid}/search", c.gid())
+                .then().statusCode(400)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:carryover:problem:query-too-long"));
+        as(bob).queryParam("q", "refund").queryParam("limit", "51")
+                .get("/agent/api/conversations/{gid}/search", c.gid()).then().statusCode(400);
+    }
+
+    @Test
+    void everyViewIsAuditedWithIdsAndCountsButNoQueryText() {
+        Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        context(bob, c.gid());
+        as(bob).get("/agent/api/conversations/{gid}/conversations/{id}/messages", c.gid(), c.older())
+                .then().statusCode(200);
+        as(bob).queryParam("q", "secretword parcel").get("/agent/api/conversations/{gid}/search", c.gid())
+                .then().statusCode(200);
+
+        for (String action : List.of("agent.context", "agent.transcript", "agent.search")) {
+            assertEquals(1, Archive.count("select count(*) from audit_log where action = ? and customer_id = ?"
+                    + " and caller_subject = ? and result = 'ok'", action, c.id(), "agent:" + AgentTokens.BOB_ID),
+                    action);
+        }
+        assertEquals(0, Archive.count("select count(*) from audit_log where customer_id = ?"
+                + " and (target like '%secretword%' or target like '%parcel%')", c.id()));
+        assertEquals(1, Archive.count("select count(*) from audit_log where customer_id = ? and action = 'agent.search'"
+                + " and target like '%queryLength=17%'", c.id()));
+    }
+
+    @Test
+    void platformDownIs503WithRetryAfter() {
+        Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        Sandbox.platformFault(Map.of("status", 503, "count", 20, "endpoint", "conversation"));
+        as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(503)
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("type", org.hamcrest.Matchers.equalTo("urn:carryover:problem:platform-unavailable"));
+        Sandbox.platformReset();
+        assertEquals("ready", context(bob, c.gid()).getString("state"));
     }
 }

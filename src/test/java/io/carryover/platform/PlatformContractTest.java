@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import com.mypurecloud.sdk.v2.model.ErrorBody;
 import com.mypurecloud.sdk.v2.model.MessageData;
 import com.mypurecloud.sdk.v2.model.MessageMediaParticipant;
 
+import io.carryover.testing.AgentTokens;
 import io.carryover.testing.Guest;
 import io.carryover.testing.Sandbox;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,6 +220,48 @@ class PlatformContractTest {
             assertEquals(official.getParticipants().size(), own.participants().size());
             assertTrue(official.getParticipants().stream().anyMatch(p -> "agent".equals(p.getPurpose())));
         }
+    }
+
+    @Test
+    void usersMeAndOrganizationsMeAreTheOfficialModels() throws Exception {
+        String agent = AgentTokens.token(AgentTokens.SAM);
+        String body = ok(api(agent).queryParam("expand", "authorization,organization")
+                .get("/sandbox/platform/api/v2/users/me"));
+        com.mypurecloud.sdk.v2.model.UserMe official =
+                OFFICIAL.readValue(body, com.mypurecloud.sdk.v2.model.UserMe.class);
+        PlatformTypes.UserMe own = appMapper.readValue(body, PlatformTypes.UserMe.class);
+        assertEquals(official.getId(), own.id());
+        assertEquals(official.getName(), own.name());
+        assertEquals(official.getOrganization().getId(), own.organization().id());
+        assertEquals(official.getAuthorization().getRoles().stream().map(r -> r.getName()).toList(), own.roleNames());
+        assertTrue(own.roleNames().contains("Carryover Supervisor"), own.roleNames().toString());
+
+        String org = ok(api(Sandbox.platformToken()).get("/sandbox/platform/api/v2/organizations/me"));
+        com.mypurecloud.sdk.v2.model.Organization officialOrg =
+                OFFICIAL.readValue(org, com.mypurecloud.sdk.v2.model.Organization.class);
+        assertEquals(officialOrg.getId(), appMapper.readValue(org, PlatformTypes.Organization.class).id());
+        assertEquals(official.getOrganization().getId(), officialOrg.getId(), "the agent and Carryover share an org");
+
+        // A client-credentials token has no user: Genesys refuses users/me.
+        api(Sandbox.platformToken()).get("/sandbox/platform/api/v2/users/me").then().statusCode(400);
+    }
+
+    @Test
+    void agentParticipantsCarryTheirUserAndTimesAsTheOfficialModel() throws Exception {
+        Instant left = Instant.parse("2026-01-02T03:04:05.678Z");
+        String gid = AgentTokens.conversation(new AgentTokens.Participation(AgentTokens.CAROL,
+                left.minusSeconds(600), left));
+        String body = ok(api(Sandbox.platformToken()).get(CONVERSATION, gid));
+        MessageMediaParticipant official = OFFICIAL.readValue(body,
+                com.mypurecloud.sdk.v2.model.MessageConversation.class).getParticipants().stream()
+                .filter(p -> "agent".equals(p.getPurpose())).findFirst().orElseThrow();
+        PlatformTypes.Participant own = appMapper.readValue(body, PlatformTypes.MessageConversation.class)
+                .participants().stream().filter(p -> "agent".equals(p.purpose())).findFirst().orElseThrow();
+        assertEquals(AgentTokens.CAROL_ID, official.getUser().getId());
+        assertEquals(official.getUser().getId(), own.user().id());
+        assertEquals(left, official.getEndTime().toInstant());
+        assertEquals(left, own.endTime());
+        assertEquals(official.getConnectedTime().toInstant(), own.connectedTime());
     }
 
     /** Enum values the official model does not know deserialise to OUTDATEDSDKVERSION instead of failing. */

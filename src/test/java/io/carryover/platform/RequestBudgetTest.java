@@ -137,4 +137,76 @@ class RequestBudgetTest {
         var error = assertThrows(IllegalArgumentException.class, () -> budget(0));
         assertTrue(error.getMessage().contains("carryover.platform.requests-per-minute"), error.getMessage());
     }
+
+    /** Limit 10: the last 2 of a minute are kept for first attempts, the 2 before them also for agent lookups. */
+    private RequestBudget prioritized() {
+        return new RequestBudget(10, 10, 2, 2, MINUTE, () -> now, nanos -> { });
+    }
+
+    private Duration waitFor(RequestBudget budget, CallPriority priority) {
+        return assertThrows(PlatformException.Throttled.class, () -> budget.take(priority)).retryAfter();
+    }
+
+    @Test
+    void retriesStopFirstThenAgentLookupsWhileFirstAttemptsUseTheWholeMinute() {
+        RequestBudget budget = prioritized();
+        for (int i = 0; i < 6; i++) {
+            budget.take(CallPriority.RETRY).close();
+            advance(Duration.ofSeconds(1));
+        }
+        // Six in the minute: retries are done until the oldest leaves it, 54 s from now.
+        assertEquals(Duration.ofSeconds(54), waitFor(budget, CallPriority.RETRY));
+        budget.take(CallPriority.AGENT_LOOKUP).close();
+        budget.take(CallPriority.AGENT_LOOKUP).close();
+        assertEquals(Duration.ofSeconds(54), waitFor(budget, CallPriority.AGENT_LOOKUP));
+        budget.take(CallPriority.FIRST_ATTEMPT).close();
+        budget.take(CallPriority.FIRST_ATTEMPT).close();
+        // The minute is full for everyone now; a first attempt waits for the sliding log like before.
+        assertEquals(Duration.ofSeconds(54), waitFor(budget, CallPriority.FIRST_ATTEMPT));
+
+        // As the oldest requests leave the window, room opens for first attempts, then agents, then retries.
+        advance(Duration.ofSeconds(55));
+        budget.take(CallPriority.FIRST_ATTEMPT).close();
+        // Ten in the minute (sent at 1..5, 6, 6, 6, 6, 61 s): an agent needs the three oldest gone, at 63 s.
+        assertEquals(Duration.ofSeconds(2), waitFor(budget, CallPriority.AGENT_LOOKUP));
+        advance(Duration.ofSeconds(2));
+        budget.take(CallPriority.AGENT_LOOKUP).close();
+        // Eight (4, 5, 6 x4, 61, 63 s): a retry needs three more gone, the third at 66 s.
+        assertEquals(Duration.ofSeconds(3), waitFor(budget, CallPriority.RETRY));
+    }
+
+    @Test
+    void retriesCannotStarveAgentsAndAgentsCannotStarveFirstAttempts() {
+        RequestBudget budget = prioritized();
+        int retries = 0;
+        int agents = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                budget.take(CallPriority.RETRY).close();
+                retries++;
+            } catch (PlatformException.Throttled e) {
+                // turned away
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            try {
+                budget.take(CallPriority.AGENT_LOOKUP).close();
+                agents++;
+            } catch (PlatformException.Throttled e) {
+                // turned away
+            }
+        }
+        assertEquals(6, retries);
+        assertEquals(2, agents);
+        budget.take(CallPriority.FIRST_ATTEMPT).close();
+        budget.take(CallPriority.FIRST_ATTEMPT).close();
+        waitFor(budget, CallPriority.FIRST_ATTEMPT);
+    }
+
+    @Test
+    void reservesMustLeaveRoomForRetries() {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> new RequestBudget(10, 10, 5, 5, MINUTE, () -> now, nanos -> { }));
+        assertTrue(error.getMessage().contains("agent-reserve"), error.getMessage());
+    }
 }

@@ -41,7 +41,7 @@ public final class Archive {
     public static List<StoredConversation> conversations(UUID customerId) {
         return query("""
                 select id, state, started_at, ended_at, customer_id from conversation
-                where customer_id = ? order by started_at desc""", customerId, rs -> new StoredConversation(
+                where customer_id = ? order by started_at desc""", new Object[] { customerId }, rs -> new StoredConversation(
                 rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3), instant(rs, 4),
                 rs.getObject(5, UUID.class)));
     }
@@ -50,14 +50,14 @@ public final class Archive {
     public static List<StoredMessage> messages(UUID conversationId) {
         return query("""
                 select genesys_message_id, direction, message_type, event_type, text, sender_name, channel_time
-                from message where conversation_id = ? order by channel_time, id""", conversationId,
+                from message where conversation_id = ? order by channel_time, id""", new Object[] { conversationId },
                 rs -> new StoredMessage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), instant(rs, 7)));
     }
 
     /** The first column of the first row as text, or null when there is no row. */
     public static String text(String sql, Object param) {
-        List<String> values = query(sql, param, rs -> rs.getString(1));
+        List<String> values = query(sql, new Object[] { param }, rs -> rs.getString(1));
         return values.isEmpty() ? null : values.get(0);
     }
 
@@ -67,7 +67,7 @@ public final class Archive {
     }
 
     public static long count(String sql, Object... params) {
-        return query(sql, params.length == 0 ? null : params[0], rs -> rs.getLong(1)).get(0);
+        return query(sql, params, rs -> rs.getLong(1)).get(0);
     }
 
     /** Waits (the archive writes asynchronously) until the condition holds. */
@@ -79,10 +79,11 @@ public final class Archive {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private static <T> List<T> query(String sql, Object param, Row<T> row) {
+    /** Every parameter is bound, so a query with more placeholders than values fails instead of passing quietly. */
+    private static <T> List<T> query(String sql, Object[] params, Row<T> row) {
         try (Connection c = PostgresTestResource.directConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (param != null) {
-                ps.setObject(1, param);
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
             }
             List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
