@@ -285,4 +285,17 @@ class AgentApiTest {
         Sandbox.platformReset();
         assertEquals("ready", context(bob, c.gid()).getString("state"));
     }
+
+    @Test
+    void genesysIsAskedOnceAboutAValidTokenAndAConversationWithinTheirCacheTimes() {
+        Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        long since = System.currentTimeMillis();
+        context(bob, c.gid());
+        context(bob, c.gid());
+        as(bob).queryParam("q", "parcel").get("/agent/api/conversations/{gid}/search", c.gid()).then().statusCode(200);
+        List<Object> endpoints = Sandbox.platformRequests(since).stream().map(r -> r.get("endpoint")).toList();
+        assertEquals(1, endpoints.stream().filter("users"::equals).count(), endpoints.toString());
+        assertEquals(1, endpoints.stream().filter("conversation"::equals).count(), endpoints.toString());
+    }
 }
