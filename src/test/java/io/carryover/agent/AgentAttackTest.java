@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,30 @@ class AgentAttackTest {
         List<String> guessedWrong = search(bob, c.gid(), "pizza or 5555").getList("hits.messageId");
         assertEquals(3, guessedRight.size());
         assertEquals(guessedWrong, guessedRight, "the order tells which message held the card number");
+    }
+
+    // Hole: an agent participant who was only offered the conversation (alerted, declined or missed; no
+    // connectedTime) passed the participant check, and for the grace period after it too.
+    @Test
+    void anAgentWhoWasOnlyOfferedTheConversationMayNotLook() {
+        Customer c = servedByBob(Line.customer("my parcel"));
+        Instant now = Instant.now();
+        String carol = AgentTokens.token(AgentTokens.CAROL);
+        for (Map<String, Object> offer : List.of(
+                Map.<String, Object>of("user", AgentTokens.CAROL, "offeredOnly", true),
+                Map.<String, Object>of("user", AgentTokens.CAROL, "offeredOnly", true, "endTime",
+                        now.minusSeconds(30).toString()))) {
+            given().contentType(ContentType.JSON).body(offer)
+                    .post("/sandbox/api/platform/conversations/{gid}/agents", c.gid()).then().statusCode(200);
+        }
+        List<Object> offered = Sandbox.platformConversation(c.gid()).getList(
+                "participants.findAll { it.user?.id == '" + AgentTokens.CAROL_ID + "' }.connectedTime");
+        assertEquals(java.util.Arrays.asList(null, null), offered, "offers carry no connectedTime");
+        as(carol).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(403)
+                .body("type", equalTo("urn:carryover:problem:agent-access-denied"));
+        // Bob, who answered, still may.
+        as(AgentTokens.token(AgentTokens.BOB)).get("/agent/api/conversations/{gid}/context", c.gid()).then()
+                .statusCode(200);
     }
 
     @Test
