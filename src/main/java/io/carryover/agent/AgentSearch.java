@@ -143,10 +143,11 @@ class AgentSearch {
     }
 
     /** Whether PostgreSQL parses {@code q} into a query with a NOT ({@code !} outside the quoted lexemes). */
-    boolean negates(String q) throws SQLException {
+    private boolean negates(String q) throws SQLException {
         String parsed;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select websearch_to_tsquery(cast(? as regconfig), ?)::text")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select websearch_to_tsquery(cast(? as regconfig), ?)::text")) {
             ps.setString(1, history.searchConfiguration());
             ps.setString(2, q);
             try (ResultSet rs = ps.executeQuery()) {
