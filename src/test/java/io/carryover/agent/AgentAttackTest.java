@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.carryover.testing.AgentTokens;
 import io.carryover.testing.AgentTokens.Participation;
+import io.carryover.testing.DatabaseLink;
 import io.carryover.testing.HistorySeed;
 import io.carryover.testing.HistorySeed.Line;
 import io.carryover.testing.LogCapture;
@@ -69,7 +70,8 @@ class AgentAttackTest {
         String bob = AgentTokens.token(AgentTokens.BOB);
         assertEquals(2, search(bob, c.gid(), "pizza").getList("hits").size());
 
-        for (String q : List.of("pizza -4111", "pizza -\"" + CARD + "\"", "pizza or -4111", "-4111")) {
+        for (String q : List.of("pizza -4111", "pizza<->4111", "pizza -\"" + CARD + "\"", "pizza or -4111",
+                "-4111")) {
             as(bob).queryParam("q", q).get(SEARCH, c.gid()).then().statusCode(400)
                     .body("type", equalTo("urn:carryover:problem:invalid-query"));
         }
@@ -114,6 +116,51 @@ class AgentAttackTest {
         // Bob, who answered, still may.
         as(AgentTokens.token(AgentTokens.BOB)).get("/agent/api/conversations/{gid}/context", c.gid()).then()
                 .statusCode(200);
+    }
+
+    @Test
+    void redactedValuesAreNotFoundWhateverTheSyntax() {
+        Customer c = servedByBob(Line.customer("pizza paid with " + CARD + ", mail jane.doe@example.com"),
+                Line.customer("pizza call me on +44 20 7946 0958"));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        for (String q : List.of("1111", "4111:*", "4111*", "\"4111 1111\"", "4111 or 1111", "4111 OR jane",
+                "jane.doe@example.com", "doe", "example.com", "7946", "0958", "+44", "\"20 7946\"",
+                "'4111'", "4111 & 1111", "4111 | 1111", "(4111)")) {
+            assertEquals(List.of(), search(bob, c.gid(), q).getList("hits"), "q=" + q);
+        }
+        assertEquals(2, search(bob, c.gid(), "pizza").getList("hits").size());
+    }
+
+    @Test
+    void genesysThrottlingIsA503WithItsRetryAfterAndNothingIsKept() {
+        Customer c = servedByBob(Line.customer("my parcel"));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        Sandbox.platformFault(Map.of("status", 429, "count", 5, "endpoint", "conversation"));
+        as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(503)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
+                .body("type", equalTo("urn:carryover:problem:platform-unavailable"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("parcel")));
+        Sandbox.platformReset();
+        as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(200);
+    }
+
+    @Test
+    void aDatabaseOutageIsA503ProblemWithoutTheQuery() {
+        Customer c = servedByBob(Line.customer("my parcel"));
+        String bob = AgentTokens.token(AgentTokens.BOB);
+        as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(200);
+        try {
+            DatabaseLink.cutDatabase();
+            as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(503)
+                    .body("type", equalTo("urn:carryover:problem:database-unavailable"));
+            as(bob).queryParam("q", "secretwordofacustomer").get(SEARCH, c.gid()).then().statusCode(503)
+                    .body("type", equalTo("urn:carryover:problem:database-unavailable"))
+                    .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secretword")))
+                    .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Exception")));
+        } finally {
+            DatabaseLink.restoreDatabase();
+        }
+        as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(200);
     }
 
     @Test
