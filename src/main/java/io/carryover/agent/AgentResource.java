@@ -12,6 +12,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
 import io.carryover.history.ApiProblem;
 import io.carryover.history.AuditLog;
 import io.carryover.history.Caller;
@@ -52,6 +55,8 @@ public class AgentResource {
     @GET
     @Path("sign-in")
     @PermitAll
+    @Operation(summary = "Sign-in settings of the region (public): OAuth client id, authorize and token URLs",
+            description = "hostOrigin (the widget's gcHostOrigin) only picks a configured region; unknown: default")
     public AgentSignIn.Settings signIn(@QueryParam("hostOrigin") String hostOrigin) {
         return signIn.settings(hostOrigin);
     }
@@ -59,6 +64,10 @@ public class AgentResource {
     @GET
     @Path("conversations/{gid}/context")
     @RolesAllowed(Agent.ROLE)
+    @SecurityRequirement(name = "genesys-agent")
+    @Operation(summary = "State, summary and timeline of the prior conversations of the customer on {gid}",
+            description = "Only for an agent participant of {gid} (or within the grace period after it, or a"
+                    + " supervisor); 403 agent-access-denied otherwise, decided before the archive is read")
     public AgentViews.Context context(@PathParam("gid") String gid) throws Exception {
         Agent agent = Agent.of(identity);
         return audited(agent, AuditLog.Action.AGENT_CONTEXT, gid, call -> {
@@ -73,6 +82,8 @@ public class AgentResource {
     @GET
     @Path("conversations/{gid}/conversations/{id}/messages")
     @RolesAllowed(Agent.ROLE)
+    @SecurityRequirement(name = "genesys-agent")
+    @Operation(summary = "One prior conversation's messages, redacted; 404 for anything but a prior conversation")
     public AgentViews.Transcript transcript(@PathParam("gid") String gid, @PathParam("id") String id)
             throws Exception {
         Agent agent = Agent.of(identity);
@@ -88,6 +99,10 @@ public class AgentResource {
     @GET
     @Path("conversations/{gid}/search")
     @RolesAllowed(Agent.ROLE)
+    @SecurityRequirement(name = "genesys-agent")
+    @Operation(summary = "Full-text search in the prior conversations, on the redacted texts",
+            description = "Redacted values (cards, e-mails, phones) and their placeholders never match; snippets"
+                    + " are HTML with <mark> around matches. The audit log keeps the query's length only.")
     public AgentViews.SearchResult search(@PathParam("gid") String gid, @QueryParam("q") String q,
             @QueryParam("limit") String limit) throws Exception {
         Agent agent = Agent.of(identity);

@@ -187,6 +187,12 @@ class AgentApiTest {
         Sandbox.platformReset();
         assertEquals("ready", context(bob, c.gid()).getString("state"));
 
+        // A 401 is not remembered either: the next call asks Genesys again.
+        String refusedOnce = AgentTokens.token(AgentTokens.BOB);
+        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "users"));
+        as(refusedOnce).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(401);
+        assertEquals("ready", context(refusedOnce, c.gid()).getString("state"));
+
         // Expired at Genesys: 401.
         Sandbox.platformSettings(Map.of("tokenLifetimeSeconds", 0));
         String expired = AgentTokens.token(AgentTokens.BOB);

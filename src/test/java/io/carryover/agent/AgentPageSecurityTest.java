@@ -84,4 +84,15 @@ class AgentPageSecurityTest {
                 .statusCode();
         assertTrue(status == 401 || status == 404 || status == 400, "answered " + status);
     }
+
+    @Test
+    void theOpenApiDocumentNamesTheAgentTokenScheme() {
+        var doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (String path : List.of("/agent/api/conversations/{gid}/context",
+                "/agent/api/conversations/{gid}/conversations/{id}/messages", "/agent/api/conversations/{gid}/search")) {
+            assertEquals(List.of("genesys-agent"),
+                    List.copyOf(doc.getMap("paths.'" + path + "'.get.security[0]").keySet()), path);
+        }
+        assertEquals(null, doc.get("paths.'/agent/api/sign-in'.get.security"));
+    }
 }
