@@ -6,6 +6,8 @@
 (() => {
   const TOKEN_KEY = 'carryover.agent.token:';
   const PENDING_KEY = 'carryover.agent.sign-in';
+  // Set while signing in again after a 401, across the redirect: a second 401 then stops instead of looping.
+  const SIGNED_IN_AGAIN_KEY = 'carryover.agent.signed-in-again';
   const MESSAGE_TYPE = 'carryover.agent.sign-in';
   const POPUP_NAME = 'carryover-sign-in';
   const REDIRECT_URI = location.origin + '/agent/';
@@ -80,6 +82,8 @@
     const [label, tone] = STATUS_LABELS[status] || [status.replace(/[-_]/g, ' '), ''];
     return el('span', { className: `badge ${tone}`.trim(), title: `Enrichment status: ${status}`, text: label });
   }
+
+  const KIND_LABELS = { OPENING_REQUEST: 'Asked', OUTCOME: 'Outcome', FOLLOW_UP: 'Open' };
 
   const SPEAKERS = { customer: 'Customer', agent: 'Agent', bot: 'Bot', system: 'System' };
 
@@ -298,7 +302,6 @@
 
   let config = null;
   let conversationId = null;
-  let signedInAgain = false;
 
   async function request(path, token) {
     try {
@@ -326,19 +329,26 @@
     let response = await request(path, token);
     if (response.status === 401) {
       sessionStorage.removeItem(tokenKey(config));
-      if (signedInAgain) throw new PageState('sign-in-failed');
-      signedInAgain = true;
+      if (sessionStorage.getItem(SIGNED_IN_AGAIN_KEY)) {
+        sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
+        throw new PageState('sign-in-failed');
+      }
+      sessionStorage.setItem(SIGNED_IN_AGAIN_KEY, '1');
       await signIn(config);
       response = await request(path, storedToken(config));
-      if (response.status === 401) throw new PageState('sign-in-failed');
+      if (response.status === 401) {
+        sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
+        throw new PageState('sign-in-failed');
+      }
     }
     if (response.ok) {
-      signedInAgain = false;
+      sessionStorage.removeItem(SIGNED_IN_AGAIN_KEY);
       return response.json();
     }
+    const problem = await problemOf(response);
     if (response.status === 403) throw new PageState('access-denied');
-    if (response.status === 404) throw new PageState('not-found', await problemOf(response));
-    if (response.status === 400) throw new PageState('invalid', await problemOf(response));
+    if (response.status === 404) throw new PageState('not-found', problem);
+    if (response.status === 400) throw new PageState('invalid', problem);
     if (response.status === 503) {
       throw new PageState('unavailable', { retryAfter: Number(response.headers.get('Retry-After')) || null });
     }
@@ -411,8 +421,13 @@
     $('summary-headline').textContent = summary.headline || '';
     const known = new Map(conversations.map((c) => [c.id, c]));
     const items = document.createDocumentFragment();
-    for (const line of summary.lines || []) {
-      const item = el('li', null, el('span', { text: line.text }));
+    // A CONVERSATION line heads the lines about that conversation, which follow it.
+    let group = null;
+    for (const [index, line] of (summary.lines || []).entries()) {
+      const label = KIND_LABELS[line.kind];
+      const item = el('li', { className: `line ${line.kind === 'CONVERSATION' ? 'conversation' : ''}`.trim(), 'data-line': index },
+        label ? el('span', { className: 'kind', text: `${label}: ` }) : null,
+        el('span', { text: line.text }));
       const cited = known.get(line.conversationId);
       const messageIds = Array.isArray(line.messageIds) ? line.messageIds : [];
       if (cited && messageIds.length > 0) {
@@ -428,7 +443,13 @@
         });
         item.append(' ', link);
       }
-      items.append(item);
+      if (line.kind === 'CONVERSATION') {
+        group = el('ul');
+        item.append(group);
+        items.append(item);
+      } else {
+        (group || items).append(item);
+      }
     }
     $('summary-lines').replaceChildren(items);
   }
@@ -573,7 +594,8 @@
     }
     const items = document.createDocumentFragment();
     for (const hit of result.hits || []) {
-      const link = el('a', { href: `#message-${hit.messageId}` }, timeElement(hit.time), snippetNodes(hit.snippet));
+      const link = el('a', { href: `#message-${hit.messageId}` }, timeElement(hit.time),
+        el('span', { className: 'snippet' }, snippetNodes(hit.snippet)));
       link.addEventListener('click', (click) => {
         click.preventDefault();
         showCited(hit.conversationId, [hit.messageId]);
