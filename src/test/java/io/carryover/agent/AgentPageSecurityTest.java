@@ -4,6 +4,7 @@ import static io.carryover.testing.AgentTokens.as;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -93,6 +94,6 @@ class AgentPageSecurityTest {
             assertEquals(List.of("genesys-agent"),
                     List.copyOf(doc.getMap("paths.'" + path + "'.get.security[0]").keySet()), path);
         }
-        assertEquals(null, doc.get("paths.'/agent/api/sign-in'.get.security"));
+        assertNull(doc.get("paths.'/agent/api/sign-in'.get.security"));
     }
 }
