@@ -11,8 +11,8 @@ import io.carryover.platform.PlatformTypes;
 /**
  * Whether an agent may see the history behind a Genesys conversation, decided from the Platform alone (Carryover's
  * own client), before anything is read from the archive: the agent's org must be the one of the conversation's
- * region, and the agent must be an agent participant of it, still connected or gone less than
- * {@code carryover.agent.after-end-grace} ago; a supervisor may see any conversation of the org.
+ * region, and the agent must be an agent participant of it who answered (connected), still connected or gone less
+ * than {@code carryover.agent.after-end-grace} ago; a supervisor may see any conversation of the org.
  */
 @ApplicationScoped
 class AgentAccess {
@@ -54,6 +54,8 @@ class AgentAccess {
         Instant now = clock.instant();
         boolean participant = conversation.participants() != null && conversation.participants().stream()
                 .anyMatch(p -> "agent".equals(p.purpose()) && p.user() != null && agent.id().equals(p.user().id())
+                        // Only offered (alerted, then declined or missed): never connected, never on it.
+                        && p.connectedTime() != null
                         && (p.endTime() == null || p.endTime().plus(config.afterEndGrace()).isAfter(now)));
         if (!participant) {
             throw AgentProblems.accessDenied();

@@ -70,6 +70,11 @@ class AgentSearch {
 
     /** Best raw-text rank first; at most {@code limit} hits, all in {@code conversations}. */
     List<AgentViews.Hit> search(UUID customerId, List<UUID> conversations, String q, int limit) throws SQLException {
+        if (negates(q)) {
+            // Candidates come from the raw text: "-term" would leave out exactly the messages whose redacted
+            // values hold the term, and so confirm a guessed card number or address.
+            throw ApiProblem.badRequest("invalid-query", "search here cannot exclude words: leave out the '-'");
+        }
         Set<UUID> allowed = new HashSet<>(conversations);
         List<Candidate> candidates = new ArrayList<>();
         for (MessageSearch.Hit hit : search.search(customerId, null, q, CANDIDATES, null).items()) {
@@ -80,6 +85,8 @@ class AgentSearch {
         if (candidates.isEmpty()) {
             return List.of();
         }
+        // Ranked again on the redacted texts, ties by id: the raw-text order would tell which held a redacted term.
+        candidates.sort(java.util.Comparator.comparingLong(Candidate::messageId));
         Map<Long, String> raw = new HashMap<>();
         em.createQuery("select m.id, m.text from Message m where m.id in :ids", Object[].class)
                 .setParameter("ids", candidates.stream().map(Candidate::messageId).toList()).getResultList()
@@ -112,7 +119,7 @@ class AgentSearch {
                          cast(? as regconfig) as cfg,
                          websearch_to_tsquery(cfg, ?) as query
                     where to_tsvector(cfg, x.t) @@ query
-                    order by x.o limit ?""")) {
+                    order by ts_rank(to_tsvector(cfg, x.t), query) desc, x.o limit ?""")) {
                 Array array = c.createArrayOf("text", texts);
                 ps.setString(1, HEADLINE_OPTIONS);
                 ps.setArray(2, array);
@@ -133,6 +140,31 @@ class AgentSearch {
             }
         }
         return out;
+    }
+
+    /** Whether PostgreSQL parses {@code q} into a query with a NOT ({@code !} outside the quoted lexemes). */
+    private boolean negates(String q) throws SQLException {
+        String parsed;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select websearch_to_tsquery(cast(? as regconfig), ?)::text")) {
+            ps.setString(1, history.searchConfiguration());
+            ps.setString(2, q);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                parsed = rs.getString(1);
+            }
+        }
+        boolean quoted = false;
+        for (int i = 0; parsed != null && i < parsed.length(); i++) {
+            char ch = parsed.charAt(i);
+            if (ch == '\'') {
+                quoted = !quoted; // an escaped quote ('') toggles twice
+            } else if (ch == '!' && !quoted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes characters the masks and markers use, then masks every placeholder. */

@@ -38,8 +38,11 @@ public class SandboxPlatform {
     public record ConversationRequest(String deploymentId, List<ParticipationRequest> agents) {
     }
 
-    /** One agent of it: a sandbox user key (bob, carol, sam, olga) or id, and when they joined and left. */
-    public record ParticipationRequest(String user, Instant connectedTime, Instant endTime) {
+    /**
+     * One agent of it: a sandbox user key (bob, carol, sam, olga) or id, and when they joined and left;
+     * {@code offeredOnly}: alerted but never answered (declined, missed), so no {@code connectedTime}.
+     */
+    public record ParticipationRequest(String user, Instant connectedTime, Instant endTime, Boolean offeredOnly) {
     }
 
     static final int MAX_REGISTERED = 10_000;
@@ -215,7 +218,8 @@ public class SandboxPlatform {
         }
         SandboxUsers.User user = SandboxUsers.byKey(request.user()).or(() -> SandboxUsers.byId(request.user()))
                 .orElseThrow(() -> new SandboxApiException(400, "unknown user " + request.user()));
-        Instant connected = request.connectedTime() == null ? Instant.now() : request.connectedTime();
+        Instant connected = Boolean.TRUE.equals(request.offeredOnly()) ? null
+                : request.connectedTime() == null ? Instant.now() : request.connectedTime();
         participations.computeIfAbsent(c.id, k -> new CopyOnWriteArrayList<>()).add(new AgentParticipation(
                 UUID.randomUUID().toString(), user.id(), connected, request.endTime()));
         return conversationJson(c, 0, true);
@@ -276,9 +280,12 @@ public class SandboxPlatform {
         }
         for (AgentParticipation extra : participations.getOrDefault(c.id, List.of())) {
             ObjectNode extraNode = participants.addObject().put("id", extra.participantId()).put("purpose", "agent")
-                    .put("state", extra.endTime() == null ? "connected" : "disconnected");
+                    .put("state", extra.endTime() != null ? "disconnected"
+                            : extra.connectedTime() == null ? "alerting" : "connected");
             extraNode.putObject("user").put("id", extra.userId());
-            extraNode.put("connectedTime", GuestFrames.channelTime(extra.connectedTime()));
+            if (extra.connectedTime() != null) {
+                extraNode.put("connectedTime", GuestFrames.channelTime(extra.connectedTime()));
+            }
             if (extra.endTime() != null) {
                 extraNode.put("endTime", GuestFrames.channelTime(extra.endTime()));
             }

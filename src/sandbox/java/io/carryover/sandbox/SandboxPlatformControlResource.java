@@ -89,7 +89,8 @@ public class SandboxPlatformControlResource {
 
     /**
      * A Platform-only conversation with agent participants of your choosing:
-     * {@code {"agents":[{"user":"carol","connectedTime":"…","endTime":"…"}]}}; answers its agent view.
+     * {@code {"agents":[{"user":"carol","connectedTime":"…","endTime":"…"}]}} ({@code "offeredOnly":true}:
+     * alerted, never answered); answers its agent view.
      */
     @POST
     @Path("conversations")
