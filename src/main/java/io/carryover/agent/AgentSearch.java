@@ -37,11 +37,6 @@ class AgentSearch {
     /** Raw-text candidates looked at per search; a hit beyond them is not found (README, agent API). */
     static final int CANDIDATES = 500;
 
-    // ts_headline's match markers, as in the History API's search.
-    private static final char MARK_START = '\u0002';
-    private static final char MARK_END = '\u0003';
-    private static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END
-            + ", MaxWords=35, MinWords=15";
     /** Placeholder → the control character standing for it while PostgreSQL matches (the parser skips both). */
     private static final Map<String, Character> MASKS = Map.of(Redactor.EMAIL, '\u0005', Redactor.IBAN, '\u0006',
             Redactor.CARD, '\u000E', Redactor.PHONE, '\u000F', Redactor.REDACTED, '\u0010');
@@ -121,7 +116,7 @@ class AgentSearch {
                     where to_tsvector(cfg, x.t) @@ query
                     order by ts_rank(to_tsvector(cfg, x.t), query) desc, x.o limit ?""")) {
                 Array array = c.createArrayOf("text", texts);
-                ps.setString(1, HEADLINE_OPTIONS);
+                ps.setString(1, MessageSearch.HEADLINE_OPTIONS);
                 ps.setArray(2, array);
                 ps.setString(3, history.searchConfiguration());
                 ps.setString(4, q);
@@ -175,7 +170,8 @@ class AgentSearch {
         StringBuilder out = new StringBuilder(redacted.length());
         for (int i = 0; i < redacted.length(); i++) {
             char ch = redacted.charAt(i);
-            out.append(ch == MARK_START || ch == MARK_END || UNMASKS.containsKey(ch) ? ' ' : ch);
+            boolean reserved = ch == MessageSearch.MARK_START || ch == MessageSearch.MARK_END || UNMASKS.containsKey(ch);
+            out.append(reserved ? ' ' : ch);
         }
         String text = out.toString();
         for (Map.Entry<String, Character> m : MASKS.entrySet()) {
@@ -186,25 +182,6 @@ class AgentSearch {
 
     /** Escapes the headline as HTML, turns markers into {@code <mark>} and masks back into placeholders. */
     static String snippet(String headline) {
-        StringBuilder out = new StringBuilder(headline.length() + 32);
-        for (int i = 0; i < headline.length(); i++) {
-            char ch = headline.charAt(i);
-            String placeholder = UNMASKS.get(ch);
-            if (placeholder != null) {
-                out.append(placeholder);
-                continue;
-            }
-            switch (ch) {
-                case MARK_START -> out.append("<mark>");
-                case MARK_END -> out.append("</mark>");
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(ch);
-            }
-        }
-        return out.toString();
+        return MessageSearch.snippet(headline, ch -> UNMASKS.get((char) ch));
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -44,10 +45,10 @@ public class MessageSearch {
     /** A plain or schema-qualified identifier: it is written into SQL as a literal, so nothing else is accepted. */
     private static final Pattern CONFIGURATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
     // ts_headline puts these around each match; they are removed from the text first, so every one is a match marker.
-    private static final char MARK_START = '\u0002';
-    private static final char MARK_END = '\u0003';
+    public static final char MARK_START = '\u0002';
+    public static final char MARK_END = '\u0003';
     // Not fragment mode: for a short chat message it would show the matched words alone, without their context.
-    private static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END
+    public static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END
             + ", MaxWords=35, MinWords=15";
 
     /** A ranked match, as the API shows it. {@code snippet} is HTML: escaped text with {@code <mark>} around matches. */
@@ -225,12 +226,25 @@ public class MessageSearch {
 
     /** Escapes everything ts_headline returned, then turns its match markers into {@code <mark>} elements. */
     static String snippet(String headline) {
+        return snippet(headline, ch -> null);
+    }
+
+    /**
+     * As {@link #snippet(String)}, with {@code substitute} giving the HTML to put for a character instead of it
+     * (null: the character itself, escaped).
+     */
+    public static String snippet(String headline, IntFunction<String> substitute) {
         if (headline == null) {
             return "";
         }
         StringBuilder out = new StringBuilder(headline.length() + 32);
         for (int i = 0; i < headline.length(); i++) {
             char ch = headline.charAt(i);
+            String instead = substitute.apply(ch);
+            if (instead != null) {
+                out.append(instead);
+                continue;
+            }
             switch (ch) {
                 case MARK_START -> out.append("<mark>");
                 case MARK_END -> out.append("</mark>");
