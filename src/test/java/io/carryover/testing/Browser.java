@@ -140,7 +140,9 @@ public final class Browser implements BeforeEachCallback, AfterEachCallback, Aut
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
             driver = new ChromeDriver(service, options);
-            driver.manage().window().setSize(new Dimension(1280, 900));
+            // -Dcarryover.browser.window=1010x1700 makes the screenshot the README shows hold the whole demo page.
+            String[] size = System.getProperty("carryover.browser.window", "1280x900").split("x");
+            driver.manage().window().setSize(new Dimension(Integer.parseInt(size[0]), Integer.parseInt(size[1])));
         }
         return driver;
     }
