@@ -22,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -180,9 +181,13 @@ public final class Browser implements BeforeEachCallback, AfterEachCallback, Aut
         return until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    /** Waits up to {@link #WAIT} until the condition returns neither null nor false. */
+    /**
+     * Waits up to {@link #WAIT} until the condition returns neither null nor false. Driver errors while waiting are
+     * retried (a page navigating away mid-query answers "aborted by navigation"); a lasting one ends in a timeout
+     * that carries it.
+     */
     public <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver(), WAIT).until(condition);
+        return new WebDriverWait(driver(), WAIT).ignoring(WebDriverException.class).until(condition);
     }
 
     /** Waits for a window other than those open before, switches to it and returns its handle. */
