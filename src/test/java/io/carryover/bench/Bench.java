@@ -26,7 +26,9 @@ import io.vertx.core.VertxOptions;
  * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
  * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
  * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
- * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
+ * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows),
+ * bench.portBase (18090) and bench.dbSuffix (empty), so that two benchmarks can run on one machine. The latency phase
+ * also reports the relay JVM's allocation per relayed frame and GC pauses ({@link RelayCounters}).
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
  * knobs, see {@link HistoryBench}; so has the agent page's ({@code -Dbench.phases=agent-page}, a browser), see
  * {@link AgentPageBench}.
