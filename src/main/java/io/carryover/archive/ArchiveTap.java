@@ -16,7 +16,7 @@ import io.carryover.identity.Identity;
 import io.carryover.relay.FrameTap;
 
 /**
- * Takes the relay's frame copies off the event loop. Each connection is pinned to one single-threaded partition, so
+ * Takes the relay's frames (the bytes it forwards, not copies) off the event loop: decoding and parsing happen here. Each connection is pinned to one single-threaded partition, so
  * its frames are parsed in order while parsing never delays forwarding.
  */
 @ApplicationScoped
@@ -56,12 +56,12 @@ public class ArchiveTap implements FrameTap {
                 record -> writer.submit(record, connectedAt), metrics, clock);
         return new Listener() {
             @Override
-            public void fromClient(String frame) {
+            public void fromClient(byte[] frame) {
                 run(partition, () -> tracker.fromClient(frame));
             }
 
             @Override
-            public void fromUpstream(String frame) {
+            public void fromUpstream(byte[] frame) {
                 var receivedAt = clock.instant();
                 run(partition, () -> tracker.fromUpstream(frame, receivedAt));
             }

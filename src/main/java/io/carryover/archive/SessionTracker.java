@@ -47,8 +47,9 @@ final class SessionTracker {
         this.clock = clock;
     }
 
-    void fromClient(String frame) {
-        if (!frame.contains("configure") && frame.indexOf('\\') < 0) {
+    /** {@code frame}: the UTF-8 bytes as relayed. */
+    void fromClient(byte[] frame) {
+        if (!GuestProtocol.mayContain(frame, "configure")) {
             // Only configure requests matter here (content is archived from the server's echo); a configure can
             // only hide behind an escape, so other frames get a shape check instead of a parse.
             if (!looksLikeJsonObject(frame)) {
@@ -60,7 +61,8 @@ final class SessionTracker {
             // The strict read first: a configure that parsers may read two ways (duplicate keys) is not archived,
             // as we cannot know which session Genesys starts.
             GuestProtocol.strictAction(frame);
-            if (GuestProtocol.parseClient(frame) instanceof ClientRequest.Configure configure) {
+            if (GuestProtocol.parseClient(new String(frame, StandardCharsets.UTF_8))
+                    instanceof ClientRequest.Configure configure) {
                 requested = configure;
             }
         } catch (MalformedFrameException e) {
@@ -69,10 +71,11 @@ final class SessionTracker {
         }
     }
 
-    void fromUpstream(String frame, Instant receivedAt) {
+    /** {@code frame}: the UTF-8 bytes as relayed (valid UTF-8: the relay refuses anything else). */
+    void fromUpstream(byte[] frame, Instant receivedAt) {
         ServerEvent event;
         try {
-            event = GuestProtocol.parseServer(frame);
+            event = GuestProtocol.parseServer(new String(frame, StandardCharsets.UTF_8));
         } catch (MalformedFrameException e) {
             metrics.unparsable("upstream");
             return;
@@ -169,6 +172,22 @@ final class SessionTracker {
     }
 
     /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */
+    private static boolean looksLikeJsonObject(byte[] frame) {
+        int start = 0;
+        int end = frame.length - 1;
+        while (start <= end && frame[start] >= 0 && Character.isWhitespace(frame[start])) {
+            start++;
+        }
+        while (end >= start && frame[end] >= 0 && Character.isWhitespace(frame[end])) {
+            end--;
+        }
+        if (start <= end && (frame[start] < 0 || frame[end] < 0)) {
+            // Non-ASCII at an end: may be Unicode whitespace, which strip() knows (rare, so decoding is fine).
+            return looksLikeJsonObject(new String(frame, StandardCharsets.UTF_8));
+        }
+        return start < end && frame[start] == '{' && frame[end] == '}';
+    }
+
     private static boolean looksLikeJsonObject(String frame) {
         String trimmed = frame.strip();
         return trimmed.startsWith("{") && trimmed.endsWith("}");

@@ -1,5 +1,6 @@
 package io.carryover.protocol;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -41,6 +42,21 @@ public final class GuestProtocol {
         } catch (JsonProcessingException e) {
             throw new MalformedFrameException("not strictly readable JSON");
         }
+        return action(root);
+    }
+
+    /** {@link #strictAction(String)} on a frame's UTF-8 bytes as received. */
+    public static String strictAction(byte[] frame) throws MalformedFrameException {
+        JsonNode root;
+        try {
+            root = STRICT.readTree(frame);
+        } catch (IOException e) {
+            throw new MalformedFrameException("not strictly readable JSON");
+        }
+        return action(root);
+    }
+
+    private static String action(JsonNode root) throws MalformedFrameException {
         if (root == null || !root.isObject()) {
             throw new MalformedFrameException("not a JSON object");
         }
@@ -49,6 +65,31 @@ public final class GuestProtocol {
             throw new MalformedFrameException("action is not a string");
         }
         return action == null ? null : action.asText();
+    }
+
+    /**
+     * Whether a frame's UTF-8 bytes may carry {@code word} (ASCII) anywhere once JSON escapes are resolved: it does
+     * when it contains the word or any backslash. Frames without either need no parse to rule it out.
+     */
+    public static boolean mayContain(byte[] frame, String word) {
+        for (int i = 0; i < frame.length; i++) {
+            if (frame[i] == '\\' || startsWith(frame, i, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(byte[] frame, int at, String ascii) {
+        if (at + ascii.length() > frame.length) {
+            return false;
+        }
+        for (int j = 0; j < ascii.length(); j++) {
+            if (frame[at + j] != ascii.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static ClientRequest parseClient(String frame) throws MalformedFrameException {

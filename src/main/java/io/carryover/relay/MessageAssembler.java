@@ -1,26 +1,29 @@
 package io.carryover.relay;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.impl.ws.WebSocketFrameInternal;
 
 /**
  * Turns one socket's frames into whole messages, the same way in both relay directions: fragments are reassembled,
- * the size is bounded per message (not per frame), and text is decoded strictly, so that invalid UTF-8 is refused
- * instead of being repaired with U+FFFD. One instance per socket, called on that socket's event loop only.
+ * the size is bounded per message (not per frame), and text is checked strictly, so that invalid UTF-8 is refused
+ * instead of being repaired with U+FFFD. Text stays bytes: it is validated in place (Netty's allocation-free check)
+ * and passed on as received, never decoded on the event loop. One instance per socket, called on that socket's
+ * event loop only.
  */
 final class MessageAssembler {
 
     enum Refusal { BINARY, TOO_BIG, INVALID_UTF8 }
 
     interface Receiver {
-        /** A whole text message; {@code bytes} is its UTF-8 size as received. */
-        void text(String message, int bytes);
+        /** A whole text message, valid UTF-8, exactly as received; nobody writes to the array. */
+        void text(byte[] message);
 
         /** A whole binary message (only when binary is allowed). */
         void binary(Buffer message);
@@ -32,9 +35,6 @@ final class MessageAssembler {
     private final int maxBytes;
     private final boolean binaryAllowed;
     private final Receiver receiver;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     /** The message being received in fragments; null between messages. */
     private Buffer fragments;
@@ -47,6 +47,13 @@ final class MessageAssembler {
     }
 
     void frame(WebSocketFrame frame) {
+        if (frame.isText() && frame.isFinal() && frame instanceof WebSocketFrameInternal internal) {
+            // The common case, a whole text message in one frame: read from the transport's buffer, no copy.
+            fragments = null;
+            binary = false;
+            text(internal.getBinaryData());
+            return;
+        }
         Buffer message;
         if (frame.isText() || frame.isBinary()) {
             binary = frame.isBinary();
@@ -76,13 +83,36 @@ final class MessageAssembler {
             receiver.binary(message);
             return;
         }
-        String text;
-        try {
-            text = utf8.decode(ByteBuffer.wrap(message.getBytes())).toString();
-        } catch (CharacterCodingException e) {
+        byte[] bytes = message.getBytes();
+        if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
             receiver.refused(Refusal.INVALID_UTF8);
             return;
         }
-        receiver.text(text, message.length());
+        receiver.text(bytes);
+    }
+
+    private void text(ByteBuf payload) {
+        if (payload.readableBytes() > maxBytes) {
+            receiver.refused(Refusal.TOO_BIG);
+            return;
+        }
+        if (!ByteBufUtil.isText(payload, StandardCharsets.UTF_8)) {
+            receiver.refused(Refusal.INVALID_UTF8);
+            return;
+        }
+        receiver.text(bytesOf(payload));
+    }
+
+    /**
+     * The payload's own array when the buffer is exactly it (Vert.x copies each received frame into an unpooled heap
+     * buffer of its size, which nothing writes to afterwards); a copy otherwise (pooled or sliced memory is reused).
+     */
+    private static byte[] bytesOf(ByteBuf payload) {
+        if (payload.hasArray() && payload.arrayOffset() == 0 && payload.readerIndex() == 0
+                && payload.readableBytes() == payload.array().length
+                && !(payload.alloc() instanceof PooledByteBufAllocator)) {
+            return payload.array();
+        }
+        return ByteBufUtil.getBytes(payload);
     }
 }

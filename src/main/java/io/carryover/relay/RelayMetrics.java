@@ -28,8 +28,8 @@ class RelayMetrics {
         sessionsOpened = registry.counter("carryover.relay.sessions.opened");
         framesFromClient = registry.counter("carryover.relay.frames", "direction", "client-to-upstream");
         framesFromUpstream = registry.counter("carryover.relay.frames", "direction", "upstream-to-client");
-        bytesFromClient = registry.counter("carryover.relay.chars", "direction", "client-to-upstream");
-        bytesFromUpstream = registry.counter("carryover.relay.chars", "direction", "upstream-to-client");
+        bytesFromClient = registry.counter("carryover.relay.bytes", "direction", "client-to-upstream");
+        bytesFromUpstream = registry.counter("carryover.relay.bytes", "direction", "upstream-to-client");
     }
 
     /** A transport error on a guest ({@code client}) or Genesys ({@code upstream}) socket, e.g. a TCP reset. */

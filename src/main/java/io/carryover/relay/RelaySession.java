@@ -1,5 +1,6 @@
 package io.carryover.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,10 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 
@@ -39,6 +43,11 @@ final class RelaySession {
 
     private static final Logger LOG = Logger.getLogger(RelaySession.class);
     private static final String AUTHENTICATED_ACTION = "configureAuthenticatedSession";
+    /**
+     * Messages up to this size are written as one frame of the received bytes; Vert.x's own text writes split at the
+     * socket's max frame size (never below this by default), so larger ones keep going through them.
+     */
+    private static final int SINGLE_FRAME_BYTES = 65536;
     /** MDC key of the connection id on every relay log line. */
     static final String MDC_CONNECTION = "connection";
 
@@ -57,7 +66,7 @@ final class RelaySession {
     private long pingTimer = -1;
     private final Promise<Void> clientGone = Promise.promise();
 
-    private final ArrayDeque<String> waiting = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
     private int waitingBytes;
     private Identity identity;
     private WebSocket connectingUpstream;
@@ -83,8 +92,8 @@ final class RelaySession {
         this.onFinish = onFinish;
         fromClientMessages = new MessageAssembler(config.maxFrameBytes(), false, new MessageAssembler.Receiver() {
             @Override
-            public void text(String message, int bytes) {
-                fromClient(message, bytes);
+            public void text(byte[] message) {
+                fromClient(message);
             }
 
             @Override
@@ -101,8 +110,8 @@ final class RelaySession {
         fromUpstreamMessages = new MessageAssembler(config.maxUpstreamMessageBytes(), true,
                 new MessageAssembler.Receiver() {
                     @Override
-                    public void text(String message, int bytes) {
-                        fromUpstream(message, bytes);
+                    public void text(byte[] message) {
+                        fromUpstream(message);
                     }
 
                     @Override
@@ -187,13 +196,13 @@ final class RelaySession {
         }
     }
 
-    private void fromClient(String frame, int bytes) {
+    private void fromClient(byte[] frame) {
         WebSocket up = upstream;
         if (up == null) {
             synchronized (this) {
                 up = upstream;
                 if (up == null) {
-                    waitForUpstream(frame, bytes);
+                    waitForUpstream(frame);
                     return;
                 }
             }
@@ -293,25 +302,25 @@ final class RelaySession {
         }
     }
 
-    private void fromUpstream(String frame, int bytes) {
+    private void fromUpstream(byte[] frame) {
         if (closed.get()) {
             return;
         }
         metrics.framesFromUpstream.increment();
-        metrics.bytesFromUpstream.increment(frame.length());
+        metrics.bytesFromUpstream.increment(frame.length);
         // Copy first, as on the client side: once the client has this frame it may answer at once (configure after
         // a read-only SessionResponse), and that answer must not reach the archive ahead of this frame.
         FrameTap.Listener l = listener;
         if (l != null) {
             l.fromUpstream(frame);
         }
-        long size = bytes;
+        long size = frame.length;
         if (overBudget(unsentToClient, size)) {
             metrics.closedByRelay("client-not-reading");
             closeBoth(CloseCodes.POLICY_VIOLATION, "client is not reading");
             return;
         }
-        client.writeTextMessage(frame).onComplete(done -> unsentToClient.addAndGet(-size));
+        writeText(client, frame, SINGLE_FRAME_BYTES).onComplete(done -> unsentToClient.addAndGet(-size));
     }
 
     /** Genesys speaks text only; should it ever send binary, it is passed on untouched but not archived. */
@@ -341,7 +350,8 @@ final class RelaySession {
 
     // ---- internals
 
-    private void waitForUpstream(String frame, int bytes) {
+    private void waitForUpstream(byte[] frame) {
+        int bytes = frame.length;
         if (waitingBytes + bytes > config.maxBufferedBytes()) {
             metrics.closedByRelay("upstream-slow");
             closeBoth(CloseCodes.TRY_AGAIN_LATER, "upstream is not ready");
@@ -358,7 +368,7 @@ final class RelaySession {
         }
         listener = tap.open(deploymentId, identity);
         WebSocket up = connectingUpstream;
-        String frame;
+        byte[] frame;
         while ((frame = waiting.poll()) != null) {
             if (!forwardToUpstream(up, frame)) {
                 return;
@@ -368,26 +378,38 @@ final class RelaySession {
         upstream = up;
     }
 
-    private boolean forwardToUpstream(WebSocket up, String frame) {
+    private boolean forwardToUpstream(WebSocket up, byte[] frame) {
         if (verifiedIdentityRequired && !(identity instanceof Identity.Verified) && !mayForwardUnverified(frame)) {
             return false;
         }
         metrics.framesFromClient.increment();
-        metrics.bytesFromClient.increment(frame.length());
+        metrics.bytesFromClient.increment(frame.length);
         // The copy is queued before the frame leaves: Genesys's answer (tapped on the upstream thread) must never
         // reach the archive ahead of the request it answers. Queueing is a non-blocking offer.
         FrameTap.Listener l = listener;
         if (l != null) {
             l.fromClient(frame);
         }
-        long size = frame.length();
+        long size = frame.length;
         if (overBudget(unsentToUpstream, size)) {
             metrics.closedByRelay("upstream-slow");
             closeBoth(CloseCodes.TRY_AGAIN_LATER, "upstream is not keeping up");
             return false;
         }
-        up.writeTextMessage(frame).onComplete(done -> unsentToUpstream.addAndGet(-size));
+        writeText(up, frame, Math.min(SINGLE_FRAME_BYTES, config.maxUpstreamMessageBytes()))
+                .onComplete(done -> unsentToUpstream.addAndGet(-size));
         return true;
+    }
+
+    /**
+     * Writes a text message from the bytes received, without decoding and encoding it again: one frame when it fits
+     * {@code singleFrameBytes}, else through Vert.x's text write, which splits it at the socket's max frame size.
+     */
+    private static Future<Void> writeText(WebSocketBase socket, byte[] message, int singleFrameBytes) {
+        if (message.length <= singleFrameBytes) {
+            return socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, message, true));
+        }
+        return socket.writeTextMessage(new String(message, StandardCharsets.UTF_8));
     }
 
     /**
@@ -395,8 +417,8 @@ final class RelaySession {
      * it, for every frame of the connection (a step-up or token refresh configures later on the same socket). Only
      * frames with an escape or the action's name can carry it, so others skip the parser.
      */
-    private boolean mayForwardUnverified(String frame) {
-        if (frame.indexOf('\\') < 0 && !frame.contains(AUTHENTICATED_ACTION)) {
+    private boolean mayForwardUnverified(byte[] frame) {
+        if (!GuestProtocol.mayContain(frame, AUTHENTICATED_ACTION)) {
             return true;
         }
         try {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -83,13 +84,13 @@ class ArchiveShutdownTest {
 
     /** configureSession, a new session and one echoed guest text, as the relay copies them. */
     private static void chat(FrameTap.Listener listener, String token, String text) {
-        listener.fromClient("{\"action\":\"configureSession\",\"deploymentId\":\"" + Guest.DEPLOYMENT
-                + "\",\"token\":\"" + token + "\",\"startNew\":false}");
-        listener.fromUpstream("{\"type\":\"response\",\"class\":\"SessionResponse\",\"code\":200,"
-                + "\"body\":{\"connected\":true,\"newSession\":true,\"readOnly\":false}}");
-        listener.fromUpstream("{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\""
+        listener.fromClient(("{\"action\":\"configureSession\",\"deploymentId\":\"" + Guest.DEPLOYMENT
+                + "\",\"token\":\"" + token + "\",\"startNew\":false}").getBytes(StandardCharsets.UTF_8));
+        listener.fromUpstream(("{\"type\":\"response\",\"class\":\"SessionResponse\",\"code\":200,"
+                + "\"body\":{\"connected\":true,\"newSession\":true,\"readOnly\":false}}").getBytes(StandardCharsets.UTF_8));
+        listener.fromUpstream(("{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\""
                 + UUID.randomUUID() + "\",\"type\":\"Text\",\"direction\":\"Inbound\",\"text\":\"" + text
-                + "\",\"channel\":{\"time\":\"" + Instant.now() + "\"}}}");
+                + "\",\"channel\":{\"time\":\"" + Instant.now() + "\"}}}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** A tap, writer and drain of their own, on the application's database, with this drain timeout. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,13 +142,13 @@ class SessionTrackerTest {
         SessionTracker tracker = tracker(Identity.MISSING);
         tracker.fromClient(configure("configureSession", false));
         tracker.fromUpstream(sessionResponse(true, false), Instant.now());
-        tracker.fromUpstream("""
+        tracker.fromUpstream(utf8("""
                 {"type":"message","class":"StructuredMessage","code":200,
                  "body":{"id":"ty","type":"Event","direction":"Outbound",
-                         "events":[{"eventType":"Typing","typing":{"type":"On"}}]}}""", Instant.now());
-        tracker.fromUpstream("""
+                         "events":[{"eventType":"Typing","typing":{"type":"On"}}]}}"""), Instant.now());
+        tracker.fromUpstream(utf8("""
                 {"type":"response","class":"StructuredMessage","code":200,
-                 "body":{"type":"Text","direction":"Inbound","text":"ping"}}""", Instant.now());
+                 "body":{"type":"Text","direction":"Inbound","text":"ping"}}"""), Instant.now());
         assertEquals(1, out.size());
     }
 
@@ -157,7 +158,7 @@ class SessionTrackerTest {
         tracker.fromClient(configure("configureSession", false));
         tracker.fromUpstream(sessionResponse(true, false), Instant.now());
         tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
-        tracker.fromUpstream("{\"type\":\"message\",\"class\":\"SessionExpiredEvent\",\"code\":200,\"body\":{}}",
+        tracker.fromUpstream(utf8("{\"type\":\"message\",\"class\":\"SessionExpiredEvent\",\"code\":200,\"body\":{}}"),
                 Instant.now());
         var ended = assertInstanceOf(ArchiveRecord.ConversationEnded.class, out.get(out.size() - 1));
         assertEquals(ConversationState.CLOSED, ended.state());
@@ -167,7 +168,7 @@ class SessionTrackerTest {
     void aConfigureIsRecognisedByItsParsedActionWhateverItsSpelling() {
         SessionTracker tracker = tracker(Identity.MISSING);
         // JSON escapes spell the same action Genesys acts on.
-        tracker.fromClient("{\"action\":\"\\u0063onfigureSession\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\"}");
+        tracker.fromClient(utf8("{\"action\":\"\\u0063onfigureSession\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\"}"));
         tracker.fromUpstream(sessionResponse(true, false), Instant.now());
         tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
 
@@ -180,8 +181,8 @@ class SessionTrackerTest {
     void aConfigureThatParsersMayReadTwoWaysIsNotArchived() {
         SessionTracker tracker = tracker(new Identity.Verified(new CustomerKey("https://issuer", "alice")));
         // Which of the two actions Genesys acts on is unknowable: neither a guest nor alice's session is recorded.
-        tracker.fromClient("{\"action\":\"configureSession\",\"action\":\"configureAuthenticatedSession\","
-                + "\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"data\":{\"code\":\"x\"}}");
+        tracker.fromClient(utf8("{\"action\":\"configureSession\",\"action\":\"configureAuthenticatedSession\","
+                + "\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"data\":{\"code\":\"x\"}}"));
         tracker.fromUpstream(sessionResponse(true, false), Instant.now());
         tracker.fromUpstream(text("m1", "Inbound", "10:00:00"), Instant.now());
         assertTrue(out.isEmpty(), out.toString());
@@ -190,35 +191,39 @@ class SessionTrackerTest {
     @Test
     void unparsableFramesAreCountedAndSkipped() {
         SessionTracker tracker = tracker(Identity.MISSING);
-        tracker.fromClient("{oops");
-        tracker.fromUpstream("<html>", Instant.now());
+        tracker.fromClient(utf8("{oops"));
+        tracker.fromUpstream(utf8("<html>"), Instant.now());
         assertTrue(out.isEmpty());
+    }
+
+    private static byte[] utf8(String frame) {
+        return frame.getBytes(StandardCharsets.UTF_8);
     }
 
     private SessionTracker tracker(Identity identity) {
         return new SessionTracker("dep-1", identity, out::add, metrics, Clock.systemUTC());
     }
 
-    private static String configure(String action, boolean startNew) {
-        return "{\"action\":\"" + action + "\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"startNew\":" + startNew
-                + ",\"data\":{\"code\":\"x\"}}";
+    private static byte[] configure(String action, boolean startNew) {
+        return utf8("{\"action\":\"" + action + "\",\"deploymentId\":\"dep-1\",\"token\":\"token-1\",\"startNew\":" + startNew
+                + ",\"data\":{\"code\":\"x\"}}");
     }
 
-    private static String sessionResponse(boolean newSession, boolean readOnly) {
-        return "{\"type\":\"response\",\"class\":\"SessionResponse\",\"code\":200,\"body\":{\"connected\":true,"
-                + "\"newSession\":" + newSession + ",\"readOnly\":" + readOnly + "}}";
+    private static byte[] sessionResponse(boolean newSession, boolean readOnly) {
+        return utf8("{\"type\":\"response\",\"class\":\"SessionResponse\",\"code\":200,\"body\":{\"connected\":true,"
+                + "\"newSession\":" + newSession + ",\"readOnly\":" + readOnly + "}}");
     }
 
-    private static String text(String id, String direction, String time) {
-        return "{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
+    private static byte[] text(String id, String direction, String time) {
+        return utf8("{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
                 + "\",\"type\":\"Text\",\"direction\":\"" + direction + "\",\"text\":\"hello\","
-                + "\"channel\":{\"time\":\"2025-01-01T" + time + ".000Z\"}}}";
+                + "\"channel\":{\"time\":\"2025-01-01T" + time + ".000Z\"}}}");
     }
 
-    private static String disconnect(String id, String time) {
-        return "{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
+    private static byte[] disconnect(String id, String time) {
+        return utf8("{\"type\":\"message\",\"class\":\"StructuredMessage\",\"code\":200,\"body\":{\"id\":\"" + id
                 + "\",\"type\":\"Event\",\"direction\":\"Outbound\",\"channel\":{\"time\":\"2025-01-01T" + time
                 + ".000Z\"},\"metadata\":{\"readOnly\":\"true\"},"
-                + "\"events\":[{\"eventType\":\"Presence\",\"presence\":{\"type\":\"Disconnect\"}}]}}";
+                + "\"events\":[{\"eventType\":\"Presence\",\"presence\":{\"type\":\"Disconnect\"}}]}}");
     }
 }

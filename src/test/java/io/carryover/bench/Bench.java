@@ -26,18 +26,24 @@ import io.vertx.core.VertxOptions;
  * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
  * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
  * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
- * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
+ * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows),
+ * bench.portBase (18090) and bench.dbSuffix (empty), so that two benchmarks can run on one machine. The latency phase
+ * also reports the relay JVM's allocation per relayed frame and GC pauses ({@link RelayCounters}).
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
  * knobs, see {@link HistoryBench}; so has the agent page's ({@code -Dbench.phases=agent-page}, a browser), see
  * {@link AgentPageBench}.
  */
 public final class Bench {
 
-    private static final int SANDBOX_PORT = 18090;
-    private static final int RELAY_PORT = 18091;
-    private static final int FLOOD_PORT = 18092;
-    private static final int NGINX_PORT = 18093;
-    private static final int RELAY_2_PORT = 18094;
+    /** {@code -Dbench.portBase=}: lets two benchmarks run on one machine (each service also uses its port + 1000). */
+    private static final int PORT_BASE = Integer.getInteger("bench.portBase", 18090);
+    private static final int SANDBOX_PORT = PORT_BASE;
+    private static final int RELAY_PORT = PORT_BASE + 1;
+    private static final int FLOOD_PORT = PORT_BASE + 2;
+    private static final int NGINX_PORT = PORT_BASE + 3;
+    private static final int RELAY_2_PORT = PORT_BASE + 4;
+    /** {@code -Dbench.dbSuffix=}: appended to the bench databases' names, for the same reason. */
+    private static final String DB_SUFFIX = System.getProperty("bench.dbSuffix", "");
     private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String QUERY = "?deploymentId=bench&application=bench";
 
@@ -62,19 +68,19 @@ public final class Bench {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         try {
             if (phases.contains("latency") || phases.contains("memory")) {
-                recreateDatabase("bench_sandbox");
-                recreateDatabase("bench_relay");
+                recreateDatabase("bench_sandbox" + DB_SUFFIX);
+                recreateDatabase("bench_relay" + DB_SUFFIX);
                 try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                         "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                         "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
-                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
                      ServiceProcess relay = ServiceProcess.start("relay", jar, RELAY_PORT, List.of(
                         "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
-                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"))) {
+                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX))) {
                     URI viaRelay = URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY);
                     if (phases.contains("latency")) {
                         latencyPhase(vertx, URI.create("ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1" + QUERY),
-                                viaRelay);
+                                viaRelay, relay);
                     }
                     if (phases.contains("memory")) {
                         memoryPhase(vertx, relay, viaRelay);
@@ -104,7 +110,7 @@ public final class Bench {
         System.out.println("\nWritten to " + out.toAbsolutePath());
     }
 
-    private void latencyPhase(Vertx vertx, URI direct, URI viaRelay) throws Exception {
+    private void latencyPhase(Vertx vertx, URI direct, URI viaRelay, ServiceProcess relay) throws Exception {
         int sessions = Integer.getInteger("bench.sessions", 1000);
         int seconds = Integer.getInteger("bench.seconds", 60);
         Map<String, URI> paths = new LinkedHashMap<>();
@@ -132,10 +138,13 @@ public final class Bench {
                 measured.put(path.getKey(), GuestLoad.histogram());
             }
             int rounds = 3;
+            RelayCounters relayCounters = new RelayCounters(relay);
             for (int round = 0; round < rounds; round++) {
                 latency(vertx, direct, sessions, seconds / rounds, baseline);
                 for (Map.Entry<String, URI> path : paths.entrySet()) {
-                    latency(vertx, path.getValue(), sessions, seconds / rounds, measured.get(path.getKey()));
+                    // The relay's counters cover the recorded seconds only, not connecting and closing.
+                    latency(vertx, path.getValue(), sessions, seconds / rounds, measured.get(path.getKey()),
+                            path.getValue().equals(viaRelay) ? relayCounters : null);
                 }
             }
             line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms | added p50 / p99 / p99.9 ms | ratio to direct "
@@ -151,6 +160,8 @@ public final class Bench {
                         versus("p50", ours, theirs, baseline, 50), versus("p99", ours, theirs, baseline, 99),
                         versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
             }
+            line("");
+            relayCounters.report(this::line);
             line("");
         }
     }
@@ -175,11 +186,11 @@ public final class Bench {
     private void archivePhase(Vertx vertx, Path jar) throws Exception {
         int archiveRate = Integer.getInteger("bench.archiveRate", 20_000);
         int archiveSeconds = Integer.getInteger("bench.archiveSeconds", 30);
-        recreateDatabase("bench_relay");
+        recreateDatabase("bench_relay" + DB_SUFFIX);
         try (FloodUpstream flood = new FloodUpstream(vertx, FLOOD_PORT);
              ServiceProcess relay = ServiceProcess.start("relay-archive", jar, RELAY_PORT, List.of(
                 "-Dcarryover.relay.upstream-url=ws://localhost:" + FLOOD_PORT + "/v1",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay"));
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX));
              GuestLoad load = new GuestLoad(vertx, URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY))) {
             load.open(100, 100, micros -> { }, false);
             line("## Archive: " + archiveRate + " msg/s offered for " + archiveSeconds + " s through Carryover");
@@ -212,13 +223,13 @@ public final class Bench {
 
     private void enrichPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int customers = Integer.getInteger("bench.customers", 50);
-        recreateDatabase("bench_sandbox");
-        recreateDatabase("bench_relay");
+        recreateDatabase("bench_sandbox" + DB_SUFFIX);
+        recreateDatabase("bench_relay" + DB_SUFFIX);
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
         try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
              ServiceProcess relay = ServiceProcess.start("relay-enrich", jar, RELAY_PORT, enrichingRelay(sandboxUrl))) {
             line("## Enrichment: " + customers + " returning customers (sandbox Platform latency 0)");
             line("");
@@ -254,20 +265,20 @@ public final class Bench {
      */
     private void starvationPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int hopeless = Integer.getInteger("bench.hopeless", 1000);
-        recreateDatabase("bench_sandbox");
-        recreateDatabase("bench_relay");
+        recreateDatabase("bench_sandbox" + DB_SUFFIX);
+        recreateDatabase("bench_relay" + DB_SUFFIX);
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
         ServiceProcess[] first = new ServiceProcess[1];
         try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox"));
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
              ServiceProcess second = ServiceProcess.start("relay-2", jar, RELAY_2_PORT, enrichingRelay(sandboxUrl))) {
             first[0] = ServiceProcess.start("relay-1", jar, RELAY_PORT, enrichingRelay(sandboxUrl));
             line("## Enrichment under a flood of hopeless jobs: two replicas at the default settings, one database, "
                     + "sandbox Platform at its default 300 requests/min per client");
             line("");
-            new StarvationRun(DB + "bench_relay", new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_2_PORT), this::line)
+            new StarvationRun(DB + "bench_relay" + DB_SUFFIX, new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_2_PORT), this::line)
                     .run(hopeless, 20, whileDown -> {
                         first[0].close();
                         whileDown.run();
@@ -291,11 +302,11 @@ public final class Bench {
                 "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
                 "-Dcarryover.platform.api-url=" + sandboxUrl + "/sandbox/platform",
                 "-Dcarryover.platform.login-url=" + sandboxUrl + "/sandbox/platform/login",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay");
+                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX);
     }
 
     private static long patched() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery(
                      "select count(*) from enrichment_job where outcome = 'patched'")) {
             rs.next();
@@ -305,7 +316,7 @@ public final class Bench {
 
     /** p50, p99 and max in ms, measured by Carryover itself (first echo received → PATCH answered 2xx). */
     private static double[] enrichmentLatency() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery("""
                      select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group
                             (order by ms), max(ms)
@@ -320,14 +331,25 @@ public final class Bench {
 
     /** Opens the sessions, lets them settle for 2 s, then records {@code seconds} of echo latencies into {@code into}. */
     private static void latency(Vertx vertx, URI target, int sessions, int seconds, Histogram into) throws Exception {
+        latency(vertx, target, sessions, seconds, into, null);
+    }
+
+    private static void latency(Vertx vertx, URI target, int sessions, int seconds, Histogram into,
+            RelayCounters counters) throws Exception {
         // Recording starts only once every session is open and settled; the histogram is switched, not the sockets.
         AtomicReference<Histogram> recorder = new AtomicReference<>(GuestLoad.histogram());
         try (GuestLoad load = new GuestLoad(vertx, target)) {
             load.open(sessions, 500, micros -> recorder.get().recordValue(micros), true);
             Thread.sleep(2_000);
+            if (counters != null) {
+                counters.begin();
+            }
             recorder.set(into);
             Thread.sleep(seconds * 1000L);
             recorder.set(GuestLoad.histogram());
+            if (counters != null) {
+                counters.end();
+            }
         }
     }
 
@@ -392,7 +414,7 @@ public final class Bench {
     }
 
     private static long storedMessages() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay", "postgres", "");
+        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery("select count(*) from message")) {
             rs.next();
             return rs.getLong(1);

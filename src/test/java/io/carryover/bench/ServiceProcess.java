@@ -38,6 +38,13 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-Dquarkus.http.port=" + port);
+        // Bench only: the JVM's own counters (allocation, GC) for JvmCounters; loopback, no auth.
+        command.add("-Dcom.sun.management.jmxremote.port=" + jmxPort(port));
+        command.add("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort(port));
+        command.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
+        command.add("-Djava.rmi.server.hostname=127.0.0.1");
+        command.add("-Dcom.sun.management.jmxremote.authenticate=false");
+        command.add("-Dcom.sun.management.jmxremote.ssl=false");
         command.add("-Dquarkus.log.level=WARN");
         command.addAll(properties);
         command.add("-jar");
@@ -73,6 +80,15 @@ final class ServiceProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The service's JMX port: its HTTP port + 1000. */
+    static int jmxPort(int httpPort) {
+        return httpPort + 1000;
+    }
+
+    JvmCounters counters() throws Exception {
+        return new JvmCounters(jmxPort(port));
     }
 
     long pid() {

@@ -1,5 +1,6 @@
 package io.carryover.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -25,14 +26,16 @@ public class RecordingTap implements FrameTap {
     public Listener open(String deploymentId, Identity identity) {
         return new Listener() {
             @Override
-            public void fromClient(String frame) {
+            public void fromClient(byte[] bytes) {
+                String frame = new String(bytes, StandardCharsets.UTF_8);
                 if (frame.contains(MARK)) {
                     SEEN.add("client " + frame);
                 }
             }
 
             @Override
-            public void fromUpstream(String frame) {
+            public void fromUpstream(byte[] bytes) {
+                String frame = new String(bytes, StandardCharsets.UTF_8);
                 if (!frame.contains(MARK)) {
                     return;
                 }

@@ -111,6 +111,52 @@ class RelayEdgeTest {
     }
 
     @Test
+    void fourByteCharactersSplitAcrossFragmentsAreRelayedByteExact() throws Exception {
+        String message = "{\"action\":\"echo\",\"tracingId\":\"" + "\uD83D\uDE00".repeat(1_000) + "\"}";
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        int start = 30; // the first emoji's first byte
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            // One cut at a code point boundary, one inside a four-byte sequence.
+            guest.send(RawSocket.TEXT, false, java.util.Arrays.copyOfRange(bytes, 0, start + 4 * 100));
+            guest.send(RawSocket.CONTINUATION, false, java.util.Arrays.copyOfRange(bytes, start + 4 * 100,
+                    start + 4 * 200 + 3));
+            guest.send(RawSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(bytes, start + 4 * 200 + 3,
+                    bytes.length));
+            assertArrayEquals(bytes, guest.next(WAIT).payload());
+        }
+        assertEquals(java.util.List.of(message), java.util.List.copyOf(MirrorUpstream.RECEIVED));
+    }
+
+    @Test
+    void invalidUtf8InTheLastFragmentIsRefusedWith1007() throws Exception {
+        byte[] bytes = "{\"action\":\"echo\",\"tracingId\":\"xx\"}".getBytes(StandardCharsets.UTF_8);
+        bytes[bytes.length - 3] = (byte) 0xF0; // a four-byte lead with two bytes left, neither a continuation byte
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+            guest.send(RawSocket.TEXT, false, java.util.Arrays.copyOfRange(bytes, 0, 10));
+            guest.send(RawSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(bytes, 10, bytes.length));
+            assertEquals(1007, guest.closeCode(WAIT));
+        }
+        assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded");
+    }
+
+    @Test
+    void overlongEncodingsAndSurrogatesAreInvalidUtf8() throws Exception {
+        // What a lenient check would let through: an overlong '/', an encoded surrogate, a code point above U+10FFFF.
+        for (byte[] bad : new byte[][] { { (byte) 0xC0, (byte) 0xAF }, { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
+                { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 } }) {
+            byte[] frame = new byte[bad.length + 2];
+            frame[0] = '"';
+            System.arraycopy(bad, 0, frame, 1, bad.length);
+            frame[frame.length - 1] = '"';
+            try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
+                guest.send(RawSocket.TEXT, true, frame);
+                assertEquals(1007, guest.closeCode(WAIT), java.util.HexFormat.of().formatHex(bad));
+            }
+        }
+        assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded");
+    }
+
+    @Test
     void aValidReplacementCharacterIsNotMistakenForInvalidUtf8() throws Exception {
         String frame = "{\"action\":\"echo\",\"tracingId\":\"\uFFFD\"}";
         try (RawSocket guest = RawSocket.connect(Guest.PORT, PATH)) {
