@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -322,6 +323,11 @@ public class ArchiveWriter {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
+                    if (!config.synchronousCommit()) {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute("set local synchronous_commit = off");
+                        }
+                    }
                     Transaction tx = new Transaction(connection);
                     Map<UUID, Instant> erased = lockCustomers(connection, batch);
                     int droppedAsErased = 0;

@@ -91,7 +91,8 @@ final class ArchiveBench {
                      URI.create("ws://localhost:" + (RELAY_PORT + portOffset) + "/v1" + QUERY))) {
             load.open(100, 100, micros -> { }, false);
             String walStart = walLsn();
-            long relayCpuStart = cpuTicks(relay.pid());
+            java.util.Map<String, Long> threadsStart = threadTicks(relay.pid());
+            java.util.Map<Long, Long> backendsStart = backendTicks();
             long start = System.nanoTime();
             flood.start(rate);
             double maxLag = 0;
@@ -111,15 +112,26 @@ final class ArchiveBench {
             double totalSeconds = (System.nanoTime() - start) / 1e9;
             double dropped = relay.metric("carryover_archive_dropped_total", null);
             long wal = walBytesSince(walStart);
-            double relayCpu = (cpuTicks(relay.pid()) - relayCpuStart) / 100.0;
-            double backendCpu = backendCpuSeconds();
+            java.util.Map<String, Long> threads = threadTicks(relay.pid());
+            threadsStart.forEach((group, ticks) -> threads.merge(group, -ticks, Long::sum));
+            double relayCpu = threads.values().stream().mapToLong(Long::longValue).sum() / 100.0;
+            long backendTicks = 0;
+            for (var backend : backendTicks().entrySet()) {
+                backendTicks += backend.getValue() - backendsStart.getOrDefault(backend.getKey(), 0L);
+            }
+            double backendCpu = backendTicks / 100.0;
+            StringBuilder byThread = new StringBuilder();
+            threads.forEach((group, ticks) -> byThread.append(byThread.length() == 0 ? "" : ", ").append(group)
+                    .append(' ').append(String.format(Locale.ROOT, "%.1f", ticks / 100.0)));
             return String.format(Locale.ROOT, "offered %d messages in %.1f s (%.0f msg/s); stored %d (%.0f msg/s "
                             + "sustained, %.0f msg/s during the flood, all stored %.1f s after it stopped); max "
                             + "archive lag %.2f s; dropped %.0f; lost %d; WAL %.0f bytes per stored message; CPU "
-                            + "seconds: relay %.1f, its PostgreSQL backends %.1f.",
+                            + "seconds from the flood's start: relay %.1f (%s), its PostgreSQL backends %.1f; per "
+                            + "stored message %.0f µs relay, %.0f µs PostgreSQL.",
                     sent, sendSeconds, sent / sendSeconds, stored, stored / totalSeconds,
                     storedDuringFlood / sendSeconds, totalSeconds - sendSeconds, maxLag, dropped, sent - stored,
-                    stored == 0 ? 0.0 : (double) wal / stored, relayCpu, backendCpu);
+                    stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu,
+                    relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored));
         }
     }
 
@@ -150,23 +162,45 @@ final class ArchiveBench {
         }
     }
 
-    /** CPU seconds of this database's backends: they start with the relay, so their whole life is the phase. */
-    private double backendCpuSeconds() throws Exception {
-        long ticks = 0;
+    /** CPU clock ticks of this database's backends (the relay's pool and the benchmark's own queries), by pid. */
+    private java.util.Map<Long, Long> backendTicks() throws Exception {
+        java.util.Map<Long, Long> ticks = new java.util.HashMap<>();
         try (Connection c = DriverManager.getConnection(DB + db, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery(
                      "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")) {
             while (rs.next()) {
-                ticks += cpuTicks(rs.getLong(1));
+                ticks.put(rs.getLong(1), cpuTicks(Path.of("/proc", rs.getString(1), "stat")));
             }
         }
-        return ticks / 100.0;
+        return ticks;
+    }
+
+    /** The relay's CPU clock ticks by thread group (event loops, tap, writers, GC, JIT, other). */
+    private static java.util.Map<String, Long> threadTicks(long pid) throws Exception {
+        java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String name;
+                try {
+                    name = Files.readString(task.resolve("comm")).trim();
+                } catch (Exception gone) {
+                    continue;
+                }
+                String group = name.startsWith("vert.x-eventloo") ? "event loops"
+                        : name.startsWith("carryover-tap") ? "tap"
+                        : name.startsWith("carryover-archi") ? "writers"
+                        : name.startsWith("G1") || name.startsWith("GC") || name.startsWith("VM Thread") ? "GC/VM"
+                        : name.startsWith("C1") || name.startsWith("C2") ? "JIT" : "other";
+                groups.merge(group, cpuTicks(task.resolve("stat")), Long::sum);
+            }
+        }
+        return groups;
     }
 
     /** User + system clock ticks (USER_HZ, 100 on Linux) of a process, 0 once it is gone. */
-    private static long cpuTicks(long pid) {
+    private static long cpuTicks(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         } catch (Exception gone) {
