@@ -1,5 +1,7 @@
 package io.carryover.archive;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +28,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+
+import org.postgresql.PGConnection;
 
 import io.agroal.api.AgroalDataSource;
 import io.carryover.identity.CustomerKey;
@@ -159,10 +163,14 @@ public class ArchiveWriter {
 
     private static boolean transientFailure(SQLException e) {
         String state = e.getSQLState();
-        // 40: a deadlock or serialization failure between lanes (two tokens of one new customer): retrying wins.
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
-                || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                || state.startsWith("57");
+                || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                || conflictBetweenWriters(e);
+    }
+
+    /** A deadlock (two writers inserting the same new customers in another order): PostgreSQL aborted this one. */
+    private static boolean conflictBetweenWriters(SQLException e) {
+        return "40P01".equals(e.getSQLState());
     }
 
     /** One writer thread, its buffer and what it remembers about its sessions. */
@@ -288,6 +296,9 @@ public class ArchiveWriter {
                     if (!transientFailure(e)) {
                         writeOneByOne(batch);
                         return;
+                    }
+                    if (conflictBetweenWriters(e)) {
+                        continue; // the other writer's transaction went through: this one now will
                     }
                     if (databaseUp) {
                         LOG.warnf("archive: PostgreSQL unreachable (%s); buffering, relay unaffected", e.getSQLState());
@@ -561,22 +572,37 @@ public class ArchiveWriter {
                         customer.id(), customer.issuer(), customer.subject(), ts(at));
             }
 
-            /** All messages of the batch in one statement; replays (same Genesys id) are skipped by the unique key. */
+            /**
+             * All messages of the batch in one COPY (measured: about a fifth less PostgreSQL CPU than an insert from
+             * unnest arrays). COPY cannot skip a conflict, so replays (a Genesys id already stored, or twice in the
+             * batch) are left out first; one committed by another writer in the meantime fails the COPY, and the batch
+             * is then written record by record, where it is left out.
+             */
             void flushMessages() throws SQLException {
                 if (messages.size() == 0) {
                     return;
                 }
-                try (PreparedStatement ps = connection.prepareStatement("""
-                        insert into message (genesys_message_id, conversation_id, direction, message_type, event_type, text,
-                                             sender_name, originating_entity, channel_time, received_at, original)
-                        select * from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                             ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::jsonb[])
-                        on conflict (genesys_message_id) do nothing""")) {
-                    messages.bind(connection, ps);
-                    int inserted = ps.executeUpdate();
-                    metrics.written.increment(inserted);
-                    metrics.duplicates.increment(messages.size() - inserted);
+                Set<String> stored = new HashSet<>();
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "select genesys_message_id from message where genesys_message_id = any(?)")) {
+                    ps.setArray(1, connection.createArrayOf("text", messages.genesysIds()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored.add(rs.getString(1));
+                        }
+                    }
                 }
+                long inserted;
+                try {
+                    inserted = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                            copy message (genesys_message_id, conversation_id, direction, message_type, event_type,
+                                          text, sender_name, originating_entity, channel_time, received_at, original)
+                            from stdin""", new StringReader(messages.copyText(stored)));
+                } catch (IOException e) {
+                    throw new SQLException("archive: COPY input failed", e);
+                }
+                metrics.written.increment(inserted);
+                metrics.duplicates.increment(messages.size() - inserted);
             }
 
             private void update(String sql, Object... params) throws SQLException {
@@ -590,7 +616,7 @@ public class ArchiveWriter {
         }
     }
 
-    /** Column arrays for the batch insert. */
+    /** The batch's messages as text columns, for COPY. */
     private static final class MessageColumns {
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
                 new com.fasterxml.jackson.databind.ObjectMapper();
@@ -643,13 +669,43 @@ public class ArchiveWriter {
             return rows.size();
         }
 
-        void bind(Connection connection, PreparedStatement ps) throws SQLException {
-            for (int column = 0; column < 11; column++) {
-                String[] values = new String[rows.size()];
-                for (int row = 0; row < values.length; row++) {
-                    values[row] = rows.get(row)[column];
+        String[] genesysIds() {
+            return rows.stream().map(row -> row[0]).filter(id -> id != null).toArray(String[]::new);
+        }
+
+        /** COPY's text format, without the rows whose Genesys id is stored already or came earlier in the batch. */
+        String copyText(Set<String> stored) {
+            Set<String> seen = new HashSet<>(stored);
+            StringBuilder text = new StringBuilder(rows.size() * 512);
+            for (String[] row : rows) {
+                if (row[0] != null && !seen.add(row[0])) {
+                    continue;
                 }
-                ps.setArray(column + 1, connection.createArrayOf("text", values));
+                for (int column = 0; column < row.length; column++) {
+                    if (column > 0) {
+                        text.append('\t');
+                    }
+                    appendCopyValue(text, row[column]);
+                }
+                text.append('\n');
+            }
+            return text.toString();
+        }
+
+        private static void appendCopyValue(StringBuilder text, String value) {
+            if (value == null) {
+                text.append("\\N");
+                return;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '\\' -> text.append("\\\\");
+                    case '\n' -> text.append("\\n");
+                    case '\r' -> text.append("\\r");
+                    case '\t' -> text.append("\\t");
+                    default -> text.append(c);
+                }
             }
         }
     }

@@ -128,6 +128,45 @@ class ArchiveLanesTest {
         writer.stop(System.nanoTime() + 5_000_000_000L);
     }
 
+    /** COPY cannot skip a conflict: replays in the batch and of stored messages are left out beforehand. */
+    @Test
+    void replaysAreStoredOnceAndTextSurvivesCopyEscapingExactly() throws Exception {
+        ArchiveWriter writer = writer(1, config.batchSize(), true);
+        String tokenHash = TokenHash.of(Guest.newToken());
+        CustomerKey guest = CustomerKey.guest(tokenHash);
+        UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, guest);
+        UUID conversation = UUID.randomUUID();
+        String awkward = "tab\there, newline\nand CR\r, back\\slash \\N \\. \"quoted\" é 😀";
+        ArchivedMessage first = message("Inbound", awkward);
+        ArchivedMessage second = message("Outbound", "second");
+        Consumer<ArchiveRecord> connection = writer.submitter(Instant.now());
+        connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, guest, Instant.now()));
+        connection.accept(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, guest,
+                Instant.now()));
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest, first, true));
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest, first, true));
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest, second, true));
+        awaitMessages(List.of(conversation), 2);
+        // Replayed after a reconnect, in a later batch.
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest, first, true));
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest,
+                message("Inbound", "third"), true));
+        awaitMessages(List.of(conversation), 3);
+        Thread.sleep(300);
+        assertEquals(List.of(awkward, "second", "third"), textsInWriteOrder(conversation));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select original ->> 'text', sender_name is null from message where genesys_message_id = ?")) {
+            ps.setString(1, first.genesysMessageId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(awkward, rs.getString(1));
+                assertEquals(true, rs.getBoolean(2));
+            }
+        }
+        writer.stop(System.nanoTime() + 5_000_000_000L);
+    }
+
     @Test
     void archiveBatchesCommitAsynchronouslyOnlyWhenConfigured() throws Exception {
         assertEquals("on", synchronousCommitOfABatch(true));
@@ -211,8 +250,14 @@ class ArchiveLanesTest {
     }
 
     private static ArchivedMessage message(String direction, String text) {
+        String json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("text", text));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         return new ArchivedMessage(UUID.randomUUID().toString(), direction, "Text", null, text, null, null, null,
-                Instant.now(), "{\"text\":\"" + text + "\"}");
+                Instant.now(), json);
     }
 
     private void awaitMessages(List<UUID> conversations, long expected) {
