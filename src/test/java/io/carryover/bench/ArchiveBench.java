@@ -93,6 +93,7 @@ final class ArchiveBench {
             String walStart = walLsn();
             java.util.Map<String, Long> threadsStart = threadTicks(relay.pid());
             java.util.Map<Long, Long> backendsStart = backendTicks();
+            long generatorStart = cpuTicks(Path.of("/proc/self/stat"));
             long start = System.nanoTime();
             flood.start(rate);
             double maxLag = 0;
@@ -120,17 +121,19 @@ final class ArchiveBench {
                 backendTicks += backend.getValue() - backendsStart.getOrDefault(backend.getKey(), 0L);
             }
             double backendCpu = backendTicks / 100.0;
+            double generatorCpu = (cpuTicks(Path.of("/proc/self/stat")) - generatorStart) / 100.0;
             StringBuilder byThread = new StringBuilder();
             threads.forEach((group, ticks) -> byThread.append(byThread.length() == 0 ? "" : ", ").append(group)
                     .append(' ').append(String.format(Locale.ROOT, "%.1f", ticks / 100.0)));
             return String.format(Locale.ROOT, "offered %d messages in %.1f s (%.0f msg/s); stored %d (%.0f msg/s "
                             + "sustained, %.0f msg/s during the flood, all stored %.1f s after it stopped); max "
                             + "archive lag %.2f s; dropped %.0f; lost %d; WAL %.0f bytes per stored message; CPU "
-                            + "seconds from the flood's start: relay %.1f (%s), its PostgreSQL backends %.1f; per "
-                            + "stored message %.0f µs relay, %.0f µs PostgreSQL.",
+                            + "seconds from the flood's start: relay %.1f (%s), its PostgreSQL backends %.1f, "
+                            + "load generator and flood upstream (this JVM) %.1f; per stored message %.0f µs relay, "
+                            + "%.0f µs PostgreSQL.",
                     sent, sendSeconds, sent / sendSeconds, stored, stored / totalSeconds,
                     storedDuringFlood / sendSeconds, totalSeconds - sendSeconds, maxLag, dropped, sent - stored,
-                    stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu,
+                    stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu, generatorCpu,
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored));
         }
     }
