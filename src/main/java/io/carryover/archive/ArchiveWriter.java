@@ -285,7 +285,10 @@ public class ArchiveWriter {
             long backoffMillis = 100;
             while (true) {
                 try {
+                    long started = System.nanoTime();
                     write(batch);
+                    metrics.batchWrite.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    metrics.batchRecords.record(batch.size());
                     if (!databaseUp) {
                         LOG.info("archive: PostgreSQL reachable again, writing buffered records");
                         databaseUp = true;

@@ -113,6 +113,9 @@ final class ArchiveBench {
             double totalSeconds = (System.nanoTime() - start) / 1e9;
             double dropped = relay.metric("carryover_archive_dropped_total", null);
             long wal = walBytesSince(walStart);
+            double batches = relay.metric("carryover_archive_batch_write_seconds_count", null);
+            double batchSeconds = relay.metric("carryover_archive_batch_write_seconds_sum", null);
+            double batchRecords = relay.metric("carryover_archive_batch_records_sum", null);
             java.util.Map<String, Long> threads = threadTicks(relay.pid());
             threadsStart.forEach((group, ticks) -> threads.merge(group, -ticks, Long::sum));
             double relayCpu = threads.values().stream().mapToLong(Long::longValue).sum() / 100.0;
@@ -130,11 +133,13 @@ final class ArchiveBench {
                             + "archive lag %.2f s; dropped %.0f; lost %d; WAL %.0f bytes per stored message; CPU "
                             + "seconds from the flood's start: relay %.1f (%s), its PostgreSQL backends %.1f, "
                             + "load generator and flood upstream (this JVM) %.1f; per stored message %.0f µs relay, "
-                            + "%.0f µs PostgreSQL.",
+                            + "%.0f µs PostgreSQL; %.0f writer transactions, %.0f records and %.1f ms each on average "
+                            + "(%.1f s in transactions in all).",
                     sent, sendSeconds, sent / sendSeconds, stored, stored / totalSeconds,
                     storedDuringFlood / sendSeconds, totalSeconds - sendSeconds, maxLag, dropped, sent - stored,
                     stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu, generatorCpu,
-                    relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored));
+                    relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
+                    batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds);
         }
     }
 
