@@ -16,6 +16,21 @@ public interface ArchiveConfig {
     @WithDefault("2000")
     int batchSize();
 
+    /**
+     * Writer threads, each with its own connection and a share of the buffer. A thread token's records always go to
+     * the same one, so each conversation is written in order.
+     */
+    @WithDefault("2")
+    int writers();
+
+    /**
+     * Whether an archive batch's commit waits for its WAL to reach disk. Off, a PostgreSQL crash (not a clean stop)
+     * can lose the batches committed in the last moments before it (up to three times wal_writer_delay, 600 ms by
+     * default), although the writer counted them as stored; README, "When things go wrong".
+     */
+    @WithDefault("true")
+    boolean synchronousCommit();
+
     /** Frames per connection partition waiting to be parsed; beyond that copies are dropped and counted. */
     @WithDefault("50000")
     int tapQueueCapacity();

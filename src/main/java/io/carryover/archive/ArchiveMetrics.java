@@ -5,7 +5,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /** Archive counters; every drop is counted and logged (at most once a minute per cause, never with content). */
 @Singleton
@@ -18,6 +20,9 @@ class ArchiveMetrics {
     final Counter written;
     final Counter duplicates;
     final Counter writeFailures;
+    /** One committed batch: its transaction's time, and its size in records (where the writers' time goes). */
+    final Timer batchWrite;
+    final DistributionSummary batchRecords;
     private final Counter droppedTap;
     private final Counter droppedBuffer;
     private final Counter droppedRejected;
@@ -30,6 +35,8 @@ class ArchiveMetrics {
         written = registry.counter("carryover.archive.messages.written");
         duplicates = registry.counter("carryover.archive.messages.duplicates");
         writeFailures = registry.counter("carryover.archive.write.failures");
+        batchWrite = registry.timer("carryover.archive.batch.write");
+        batchRecords = registry.summary("carryover.archive.batch.records");
         droppedTap = registry.counter("carryover.archive.dropped", "stage", "tap");
         droppedBuffer = registry.counter("carryover.archive.dropped", "stage", "buffer");
         droppedRejected = registry.counter("carryover.archive.dropped", "stage", "rejected");

@@ -52,8 +52,8 @@ public class ArchiveTap implements FrameTap {
         ExecutorService partition = partitions[(int) (connections.getAndIncrement() % partitions.length)];
         // Stamped on each record: an erasure of the customer after this moment drops the connection's records.
         var connectedAt = clock.instant();
-        SessionTracker tracker = new SessionTracker(deploymentId, identity,
-                record -> writer.submit(record, connectedAt), metrics, clock);
+        SessionTracker tracker = new SessionTracker(deploymentId, identity, writer.submitter(connectedAt), metrics,
+                clock);
         return new Listener() {
             @Override
             public void fromClient(byte[] frame) {

@@ -117,6 +117,16 @@ class ArchiveShutdownTest {
                 }
 
                 @Override
+                public int writers() {
+                    return config.writers();
+                }
+
+                @Override
+                public boolean synchronousCommit() {
+                    return config.synchronousCommit();
+                }
+
+                @Override
                 public Duration maxRetryBackoff() {
                     return config.maxRetryBackoff();
                 }

@@ -84,10 +84,9 @@ class ErasedRecordsTest {
         // The customer comes back on a new connection and Genesys resumes the same session (no new conversation).
         Instant connectedAt = Instant.now().plusMillis(1);
         UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, customer);
-        writer.submit(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, customer, Instant.now()),
-                connectedAt);
-        writer.submit(new ArchiveRecord.MessageSeen(session, null, DEPLOYMENT, customer, message("after"), true),
-                connectedAt);
+        var connection = writer.submitter(connectedAt);
+        connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, customer, Instant.now()));
+        connection.accept(new ArchiveRecord.MessageSeen(session, null, DEPLOYMENT, customer, message("after"), true));
 
         eventually(() -> count("select count(*) from message m join conversation c on c.id = m.conversation_id"
                 + " where c.customer_id = ? and m.text = 'after'", customer.id()) == 1);
@@ -98,12 +97,12 @@ class ErasedRecordsTest {
     private UUID chat(CustomerKey customer, String tokenHash, Instant connectedAt, String text) {
         UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, customer);
         UUID conversation = UUID.randomUUID();
-        writer.submit(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, customer, Instant.now()),
-                connectedAt);
-        writer.submit(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, customer,
-                Instant.now()), connectedAt);
-        writer.submit(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, customer, message(text), true),
-                connectedAt);
+        var connection = writer.submitter(connectedAt);
+        connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, customer, Instant.now()));
+        connection.accept(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, customer,
+                Instant.now()));
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, customer, message(text),
+                true));
         return conversation;
     }
 

@@ -36,14 +36,13 @@ import io.vertx.core.VertxOptions;
 public final class Bench {
 
     /** {@code -Dbench.portBase=}: lets two benchmarks run on one machine (each service also uses its port + 1000). */
-    private static final int PORT_BASE = Integer.getInteger("bench.portBase", 18090);
+    static final int PORT_BASE = Integer.getInteger("bench.portBase", 18090);
     private static final int SANDBOX_PORT = PORT_BASE;
     private static final int RELAY_PORT = PORT_BASE + 1;
-    private static final int FLOOD_PORT = PORT_BASE + 2;
     private static final int NGINX_PORT = PORT_BASE + 3;
     private static final int RELAY_2_PORT = PORT_BASE + 4;
     /** {@code -Dbench.dbSuffix=}: appended to the bench databases' names, for the same reason. */
-    private static final String DB_SUFFIX = System.getProperty("bench.dbSuffix", "");
+    static final String DB_SUFFIX = System.getProperty("bench.dbSuffix", "");
     private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String QUERY = "?deploymentId=bench&application=bench";
 
@@ -184,41 +183,7 @@ public final class Bench {
     }
 
     private void archivePhase(Vertx vertx, Path jar) throws Exception {
-        int archiveRate = Integer.getInteger("bench.archiveRate", 20_000);
-        int archiveSeconds = Integer.getInteger("bench.archiveSeconds", 30);
-        recreateDatabase("bench_relay" + DB_SUFFIX);
-        try (FloodUpstream flood = new FloodUpstream(vertx, FLOOD_PORT);
-             ServiceProcess relay = ServiceProcess.start("relay-archive", jar, RELAY_PORT, List.of(
-                "-Dcarryover.relay.upstream-url=ws://localhost:" + FLOOD_PORT + "/v1",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX));
-             GuestLoad load = new GuestLoad(vertx, URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY))) {
-            load.open(100, 100, micros -> { }, false);
-            line("## Archive: " + archiveRate + " msg/s offered for " + archiveSeconds + " s through Carryover");
-            line("");
-            long start = System.nanoTime();
-            flood.start(archiveRate);
-            double maxLag = 0;
-            while (System.nanoTime() - start < archiveSeconds * 1_000_000_000L) {
-                Thread.sleep(500);
-                maxLag = Math.max(maxLag, relay.metric("carryover_archive_lag_seconds", null));
-            }
-            long sent = flood.stop();
-            double sendSeconds = (System.nanoTime() - start) / 1e9;
-            long stored = 0;
-            long drainDeadline = System.nanoTime() + 120_000_000_000L;
-            while (System.nanoTime() < drainDeadline && (stored = storedMessages()) < sent) {
-                maxLag = Math.max(maxLag, relay.metric("carryover_archive_lag_seconds", null));
-                Thread.sleep(250);
-            }
-            double totalSeconds = (System.nanoTime() - start) / 1e9;
-            double dropped = relay.metric("carryover_archive_dropped_total", null);
-            line(String.format(Locale.ROOT, "Offered %d messages in %.1f s (%.0f msg/s); stored %d (%.0f msg/s "
-                            + "sustained, all stored %.1f s after the flood stopped); max archive lag %.2f s; "
-                            + "dropped %.0f; lost %d.",
-                    sent, sendSeconds, sent / sendSeconds, stored, stored / totalSeconds, totalSeconds - sendSeconds,
-                    maxLag, dropped, sent - stored));
-            line("");
-        }
+        new ArchiveBench(vertx, jar, this::line).run();
     }
 
     private void enrichPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
@@ -410,14 +375,6 @@ public final class Bench {
         try (Connection c = DriverManager.getConnection(DB + "postgres", "postgres", "")) {
             c.createStatement().execute("drop database if exists " + name + " with (force)");
             c.createStatement().execute("create database " + name);
-        }
-    }
-
-    private static long storedMessages() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery("select count(*) from message")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 
