@@ -1,0 +1,113 @@
+package io.carryover.relay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.carryover.testing.Guest;
+import io.carryover.testing.TestSocket;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The relay forwards the received bytes and hands the same array to the archive tap: nothing may write to it after
+ * hand-over (masking towards Genesys, buffer reuse), so the tap must see exactly what was sent, in both directions,
+ * under concurrency, and sizes around the single-frame write (64 KiB) must arrive byte-exact.
+ */
+@QuarkusTest
+@TestProfile(MirrorProfile.class)
+class RelayBytesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final URI RELAY = URI.create("ws://localhost:" + Guest.PORT + "/v1?deploymentId=bytes");
+    private static final String[] CHARS = { "a", "é", "€", "😀", "\\\"", "ﬀ", " ", "\u0080", "\uFFFD" };
+
+    @BeforeEach
+    void reset() {
+        MirrorUpstream.reset();
+        RecordingTap.KEPT.clear();
+    }
+
+    @Test
+    void theTapSeesExactlyTheBytesSentBothWaysUnderConcurrency() throws Exception {
+        int sockets = 8;
+        int perSocket = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(sockets);
+        Map<String, Integer> sent = new HashMap<>();
+        List<Future<List<String>>> runs = new ArrayList<>();
+        try {
+            for (int s = 0; s < sockets; s++) {
+                int socket = s;
+                runs.add(pool.submit(() -> {
+                    Random random = new Random(socket);
+                    List<String> mine = new ArrayList<>();
+                    try (TestSocket guest = TestSocket.connect(RELAY)) {
+                        for (int i = 0; i < perSocket; i++) {
+                            String message = message(random, socket, i);
+                            mine.add(message);
+                            guest.send(message);
+                        }
+                        for (String message : mine) {
+                            assertEquals(message, guest.next(WAIT), "mirrored unchanged");
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<String>> run : runs) {
+                run.get(2, TimeUnit.MINUTES).forEach(m -> sent.merge(m, 1, Integer::sum));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        await().atMost(WAIT).until(() -> RecordingTap.KEPT.size() >= 2 * sockets * perSocket);
+        Map<String, Integer> fromClient = new HashMap<>();
+        Map<String, Integer> fromUpstream = new HashMap<>();
+        for (RecordingTap.Kept kept : RecordingTap.KEPT) {
+            assertArrayEquals(kept.atHandOver(), kept.handedOver(), "the array handed over was written afterwards");
+            (kept.direction().equals("client") ? fromClient : fromUpstream)
+                    .merge(new String(kept.handedOver(), StandardCharsets.UTF_8), 1, Integer::sum);
+        }
+        assertEquals(sent, fromClient, "client → upstream as tapped");
+        assertEquals(sent, fromUpstream, "upstream → client as tapped");
+    }
+
+    @Test
+    void upstreamMessagesAroundTheSingleFrameWriteArriveIntact() throws Exception {
+        try (TestSocket guest = TestSocket.connect(RELAY)) {
+            for (int size : new int[] { 65_535, 65_536, 65_537, 131_073 }) {
+                guest.send("mirror:sized:" + size);
+                assertEquals("x".repeat(size), guest.next(WAIT), "size " + size);
+                guest.send("mirror:sized-fragments:" + size);
+                assertEquals("x".repeat(size), guest.next(WAIT), "fragments " + size);
+            }
+        }
+    }
+
+    /** JSON-shaped, random multi-byte text from a few bytes to near the 64 KiB client limit. */
+    private static String message(Random random, int socket, int i) {
+        int length = random.nextInt(4) == 0 ? 4_000 + random.nextInt(16_000) : random.nextInt(200);
+        StringBuilder text = new StringBuilder();
+        for (int c = 0; c < length; c++) {
+            text.append(CHARS[random.nextInt(CHARS.length)]);
+        }
+        return "{\"action\":\"echo\",\"tracingId\":\"" + RecordingTap.KEEP + socket + "-" + i + "\",\"t\":\"" + text
+                + "\"}";
+    }
+}
