@@ -58,6 +58,9 @@ class RelayBytesTest {
                     Random random = new Random(socket);
                     List<String> mine = new ArrayList<>();
                     try (TestSocket guest = TestSocket.connect(RELAY)) {
+                        // Upstream ready first: until then only max-buffered-bytes may wait, by design.
+                        guest.send("{\"action\":\"echo\"}");
+                        guest.next(WAIT);
                         for (int i = 0; i < perSocket; i++) {
                             String message = message(random, socket, i);
                             mine.add(message);
