@@ -3,11 +3,13 @@ package io.carryover.relay;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.carryover.testing.Guest;
+import io.carryover.testing.RawSocket;
 import io.carryover.testing.TestSocket;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -101,6 +104,64 @@ class RelayBytesTest {
                 assertEquals("x".repeat(size), guest.next(WAIT), "fragments " + size);
             }
         }
+    }
+
+    @Test
+    void framesSentBeforeUpstreamIsReadyAreForwardedAndTappedInOrder() throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (TestSocket guest = TestSocket.connect(RELAY)) {
+            for (int i = 0; i < 30; i++) {
+                sent.add("{\"action\":\"echo\",\"tracingId\":\"" + RecordingTap.KEEP + "early-" + i + "-é😀\"}");
+                guest.send(sent.get(i));
+            }
+            for (String message : sent) {
+                assertEquals(message, MirrorUpstream.RECEIVED.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            for (String message : sent) {
+                assertEquals(message, guest.next(WAIT));
+            }
+        }
+        assertEquals(sent, RecordingTap.KEPT.stream().filter(k -> k.direction().equals("client"))
+                .map(k -> new String(k.handedOver(), StandardCharsets.UTF_8)).toList());
+    }
+
+    @Test
+    void emptyAndOddlyFragmentedTextIsRelayedByteExact() throws Exception {
+        byte[] text = "{\"t\":\"é😀\u0000\"}".getBytes(StandardCharsets.UTF_8); // a raw NUL is valid UTF-8
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, "/v1?deploymentId=bytes")) {
+            guest.send(RawSocket.TEXT, true, new byte[0]);
+            assertArrayEquals(new byte[0], guest.next(WAIT).payload(), "an empty text frame");
+            guest.send(RawSocket.TEXT, true, text);
+            assertArrayEquals(text, guest.next(WAIT).payload());
+            // Split inside the emoji, then an empty final continuation.
+            guest.send(RawSocket.TEXT, false, Arrays.copyOfRange(text, 0, 10));
+            guest.send(RawSocket.CONTINUATION, false, Arrays.copyOfRange(text, 10, text.length));
+            guest.send(RawSocket.CONTINUATION, true, new byte[0]);
+            assertArrayEquals(text, guest.next(WAIT).payload());
+        }
+    }
+
+    @Test
+    void aSequenceCutAtTheEndOfAMessageIsInvalidUtf8() throws Exception {
+        for (byte[] cut : new byte[][] { { '"', (byte) 0xE2, (byte) 0x82 }, { '"', (byte) 0xF0, (byte) 0x9F },
+                { '"', (byte) 0xC3 } }) {
+            try (RawSocket guest = RawSocket.connect(Guest.PORT, "/v1?deploymentId=bytes")) {
+                guest.send(RawSocket.TEXT, true, cut);
+                assertEquals(1007, guest.closeCode(WAIT));
+            }
+        }
+        assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded");
+    }
+
+    @Test
+    void aBinaryFrameInsideATextMessageIsNotForwarded() throws Exception {
+        try (RawSocket guest = RawSocket.connect(Guest.PORT, "/v1?deploymentId=bytes")) {
+            guest.send(RawSocket.TEXT, false, "{\"action\":".getBytes(StandardCharsets.UTF_8));
+            guest.send(0x2, true, "\"echo\"}".getBytes(StandardCharsets.UTF_8));
+            int code = guest.closeCode(WAIT);
+            assertTrue(code == 1002 || code == 1003 || code == 1006, "closed, got " + code);
+        }
+        assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded");
     }
 
     /** JSON-shaped, random multi-byte text from a few bytes to near the 64 KiB client limit. */
