@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.carryover.testing.Guest;
+import io.carryover.testing.Metrics;
 import io.carryover.testing.RawSocket;
 import io.carryover.testing.TestSocket;
 import io.quarkus.test.junit.QuarkusTest;
@@ -162,6 +163,20 @@ class RelayBytesTest {
             assertTrue(code == 1002 || code == 1003 || code == 1006, "closed, got " + code);
         }
         assertTrue(MirrorUpstream.RECEIVED.isEmpty(), "nothing was forwarded");
+    }
+
+    @Test
+    void theBytesCounterCountsUtf8BytesBothWays() throws Exception {
+        String message = "{\"action\":\"echo\",\"t\":\"€😀\"}"; // 29 characters, 34 bytes
+        int bytes = message.getBytes(StandardCharsets.UTF_8).length;
+        double toUpstream = Metrics.value("carryover_relay_bytes_total", "direction=\"client-to-upstream\"");
+        double toClient = Metrics.value("carryover_relay_bytes_total", "direction=\"upstream-to-client\"");
+        try (TestSocket guest = TestSocket.connect(RELAY)) {
+            guest.send(message);
+            assertEquals(message, guest.next(WAIT));
+        }
+        assertEquals(toUpstream + bytes, Metrics.value("carryover_relay_bytes_total", "direction=\"client-to-upstream\""));
+        assertEquals(toClient + bytes, Metrics.value("carryover_relay_bytes_total", "direction=\"upstream-to-client\""));
     }
 
     /** JSON-shaped, random multi-byte text from a few bytes to near the 64 KiB client limit. */
