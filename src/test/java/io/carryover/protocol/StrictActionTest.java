@@ -74,7 +74,10 @@ class StrictActionTest {
         }
     }
 
-    /** Random frames built from JSON's own pieces: the byte reading and the text reading always agree. */
+    /**
+     * Random frames built from JSON's own pieces: the byte reading and the text reading always agree, and the
+     * shortcut never skips a frame that reads as the action.
+     */
     @Test
     void theBytesReadingAgreesWithTheTextReading() {
         String[] pieces = { "{", "}", "[", "]", "\"", ":", ",", " ", "\n", "\u0000", "\uFEFF", "\u00A0", "\\",
@@ -89,8 +92,11 @@ class StrictActionTest {
                 frame.append("\"}");
             }
             String text = frame.toString();
-            assertEquals(read(() -> GuestProtocol.strictAction(text)),
-                    read(() -> GuestProtocol.strictAction(utf8(text))), text);
+            String reading = read(() -> GuestProtocol.strictAction(utf8(text)));
+            assertEquals(read(() -> GuestProtocol.strictAction(text)), reading, text);
+            if (reading.equals("action configureAuthenticatedSession")) {
+                assertTrue(GuestProtocol.mayContain(utf8(text), "configureAuthenticatedSession"), "skipped: " + text);
+            }
         }
     }
 

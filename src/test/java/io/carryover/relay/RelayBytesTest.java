@@ -143,6 +143,25 @@ class RelayBytesTest {
     }
 
     @Test
+    void aFragmentedMessageOfExactlyTheLimitPassesAndOneByteMoreIsTooBig() throws Exception {
+        for (int size : new int[] { 65_536, 65_537 }) {
+            byte[] message = new byte[size];
+            Arrays.fill(message, (byte) 'x');
+            byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(euro, 0, message, 30_000, 3); // cut inside it below
+            try (RawSocket guest = RawSocket.connect(Guest.PORT, "/v1?deploymentId=bytes")) {
+                guest.send(RawSocket.TEXT, false, Arrays.copyOfRange(message, 0, 30_001));
+                guest.send(RawSocket.CONTINUATION, true, Arrays.copyOfRange(message, 30_001, size));
+                if (size == 65_536) {
+                    assertArrayEquals(message, guest.next(WAIT).payload());
+                } else {
+                    assertEquals(1009, guest.closeCode(WAIT));
+                }
+            }
+        }
+    }
+
+    @Test
     void aSequenceCutAtTheEndOfAMessageIsInvalidUtf8() throws Exception {
         for (byte[] cut : new byte[][] { { '"', (byte) 0xE2, (byte) 0x82 }, { '"', (byte) 0xF0, (byte) 0x9F },
                 { '"', (byte) 0xC3 } }) {
