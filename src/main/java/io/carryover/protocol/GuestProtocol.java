@@ -47,6 +47,9 @@ public final class GuestProtocol {
 
     /** {@link #strictAction(String)} on a frame's UTF-8 bytes as received. */
     public static String strictAction(byte[] frame) throws MalformedFrameException {
+        if (readAsAnotherEncoding(frame)) {
+            throw new MalformedFrameException("not strictly readable JSON");
+        }
         JsonNode root;
         try {
             root = STRICT.readTree(frame);
@@ -54,6 +57,23 @@ public final class GuestProtocol {
             throw new MalformedFrameException("not strictly readable JSON");
         }
         return action(root);
+    }
+
+    /**
+     * Whether Jackson's byte reading would not read these bytes as plain UTF-8: it skips a UTF-8 BOM and guesses
+     * UTF-16/32 from zero bytes among the first four (or a UTF-16 BOM). The frame is UTF-8 text, where none of these
+     * starts JSON, so the text reading refuses them; the byte reading must too.
+     */
+    private static boolean readAsAnotherEncoding(byte[] frame) {
+        if (frame.length > 0 && (frame[0] == (byte) 0xEF || frame[0] == (byte) 0xFE || frame[0] == (byte) 0xFF)) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, frame.length); i++) {
+            if (frame[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String action(JsonNode root) throws MalformedFrameException {

@@ -55,6 +55,58 @@ class ArchiveTest {
         assertEquals(conversation.startedAt(), stored.get(0).channelTime());
     }
 
+    /**
+     * The relay hands the bytes it forwards to the archive, which decodes them on its own thread: under concurrency,
+     * multi-byte text in both directions is archived exactly as sent, in order.
+     */
+    @Test
+    void multiByteTextFromConcurrentGuestsIsArchivedExactly() throws Exception {
+        String[] pieces = { "a", "é", "€", "😀", "\"", "\\", "ﬀ", " ", "\u0080", "\uFFFD", "中", "\n" };
+        int guests = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(guests);
+        List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+        java.util.Map<String, List<String>> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            for (int g = 0; g < guests; g++) {
+                java.util.Random random = new java.util.Random(g);
+                runs.add(pool.submit(() -> {
+                    String token = Guest.newToken();
+                    List<String> texts = new java.util.ArrayList<>();
+                    try (Guest guest = Guest.viaRelay(token)) {
+                        guest.configure(false);
+                        for (int i = 0; i < 6; i++) {
+                            StringBuilder text = new StringBuilder("m" + i + " ");
+                            for (int c = random.nextInt(400); c >= 0; c--) {
+                                text.append(pieces[random.nextInt(pieces.length)]);
+                            }
+                            texts.add(text.toString());
+                            assertEquals(text.toString(), guest.say(text.toString()).path("text").asText());
+                        }
+                        Sandbox.agent(token, "join");
+                        Sandbox.agentReply(token, "Réponse 😀 « ok » \\ \"fin\"");
+                        texts.add("Réponse 😀 « ok » \\ \"fin\"");
+                        guest.awaitOutbound(b -> "Text".equals(b.path("type").asText()));
+                    }
+                    sent.put(token, texts);
+                    return null;
+                }));
+            }
+            for (var run : runs) {
+                run.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (var entry : sent.entrySet()) {
+            UUID customer = guestOf(entry.getKey());
+            eventually(() -> conversations(customer).size() == 1
+                    && messages(conversations(customer).get(0).id()).stream().filter(m -> m.text() != null).count()
+                            == entry.getValue().size());
+            assertEquals(entry.getValue(), messages(conversations(customer).get(0).id()).stream()
+                    .map(StoredMessage::text).filter(java.util.Objects::nonNull).toList());
+        }
+    }
+
     @Test
     void aResumedSessionContinuesTheSameConversation() throws Exception {
         String token = Guest.newToken();

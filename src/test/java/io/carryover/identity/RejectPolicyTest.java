@@ -3,6 +3,7 @@ package io.carryover.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.carryover.testing.Guest;
 import io.carryover.testing.Metrics;
+import io.carryover.testing.RawSocket;
 import io.carryover.testing.Sandbox;
 import io.carryover.testing.TestSocket;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,6 +59,27 @@ class RejectPolicyTest {
         try (Guest guest = Guest.viaRelay(Guest.newToken())) {
             guest.socket().send(PolicyFrames.DUPLICATE.formatted(guest.token()));
             assertEquals(1008, guest.socket().closeStatus(Guest.WAIT).code());
+        }
+        assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"identity-unreadable\""));
+    }
+
+    /**
+     * Valid UTF-8 that only an encoding-sniffing reader makes JSON of (UTF-16 zero bytes, a BOM): as text it is not
+     * JSON, so we cannot know how Genesys reads it and it is not forwarded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "UTF-16BE", "BOM" })
+    void framesReadableOnlyInAnotherEncodingAreNeverForwarded(String encoding) throws Exception {
+        String json = "{\"action\":\"echo\",\"text\":\"a\\nb\"}";
+        byte[] frame = encoding.equals("BOM") ? ("\uFEFF" + json).getBytes(StandardCharsets.UTF_8)
+                : json.getBytes(java.nio.charset.Charset.forName(encoding));
+        double before = Metrics.value("carryover_relay_closed_total", "reason=\"identity-unreadable\"");
+        try (RawSocket guest = RawSocket.connect(Guest.PORT,
+                "/v1?deploymentId=" + Guest.DEPLOYMENT + "&application=tests")) {
+            guest.send(RawSocket.TEXT, true, frame);
+            RawSocket.Frame first = guest.next(Guest.WAIT);
+            assertEquals(RawSocket.CLOSE, first.opcode(), "refused, not forwarded: " + first.text());
+            assertEquals(1008, first.closeCode());
         }
         assertEquals(before + 1, Metrics.value("carryover_relay_closed_total", "reason=\"identity-unreadable\""));
     }

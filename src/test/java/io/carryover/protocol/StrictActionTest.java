@@ -56,6 +56,62 @@ class StrictActionTest {
         assertNull(GuestProtocol.strictAction(utf8("{\"message\":\"configureAuthenticatedSession\"}")));
     }
 
+    /**
+     * A byte-source JSON parser sniffs the encoding (UTF-16/32 from zero bytes, a UTF-8 BOM skipped); the frame is
+     * UTF-8 text, so what the text reading refuses, the byte reading must refuse too (else the policy forwards it).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE", "BOM" })
+    void bytesAreNeverReadInAnotherEncoding(String encoding) {
+        for (String json : new String[] { "{\"action\":\"echo\",\"text\":\"a\\nb\"}",
+                "{\"action\":\"configureAuthenticatedSession\"}" }) {
+            byte[] frame = encoding.equals("BOM") ? utf8("\uFEFF" + json)
+                    : json.getBytes(java.nio.charset.Charset.forName(encoding));
+            String text = new String(frame, StandardCharsets.UTF_8);
+            assertEquals(text, new String(utf8(text), StandardCharsets.UTF_8), "valid UTF-8, so the relay passes it");
+            assertThrows(MalformedFrameException.class, () -> GuestProtocol.strictAction(text));
+            assertThrows(MalformedFrameException.class, () -> GuestProtocol.strictAction(frame), encoding);
+        }
+    }
+
+    /**
+     * Random frames built from JSON's own pieces: the byte reading and the text reading always agree, and the
+     * shortcut never skips a frame that reads as the action.
+     */
+    @Test
+    void theBytesReadingAgreesWithTheTextReading() {
+        String[] pieces = { "{", "}", "[", "]", "\"", ":", ",", " ", "\n", "\u0000", "\uFEFF", "\u00A0", "\\",
+                "\\u0063", "action", "configureAuthenticatedSession", "echo", "é", "😀", "1", "null", "\u0001" };
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder frame = new StringBuilder(i % 3 == 0 ? "{\"action\":\"" : "");
+            for (int n = random.nextInt(8); n >= 0; n--) {
+                frame.append(pieces[random.nextInt(pieces.length)]);
+            }
+            if (i % 3 == 0) {
+                frame.append("\"}");
+            }
+            String text = frame.toString();
+            String reading = read(() -> GuestProtocol.strictAction(utf8(text)));
+            assertEquals(read(() -> GuestProtocol.strictAction(text)), reading, text);
+            if (reading.equals("action configureAuthenticatedSession")) {
+                assertTrue(GuestProtocol.mayContain(utf8(text), "configureAuthenticatedSession"), "skipped: " + text);
+            }
+        }
+    }
+
+    private interface Reading {
+        String read() throws MalformedFrameException;
+    }
+
+    private static String read(Reading reading) {
+        try {
+            return "action " + reading.read();
+        } catch (MalformedFrameException e) {
+            return "unreadable";
+        }
+    }
+
     /** The relay's and the archive's shortcut: only frames that may carry the word are parsed. */
     @Test
     void aWordCanOnlyHideBehindAnEscape() {

@@ -21,6 +21,12 @@ public class RecordingTap implements FrameTap {
     public static final String MARK = "tap:";
     public static final String SLOW = MARK + "slow";
     public static final List<String> SEEN = new CopyOnWriteArrayList<>();
+    /** Frames containing this are kept as handed over, with a copy taken at hand-over, to see later writes. */
+    public static final String KEEP = MARK + "keep:";
+    public static final List<Kept> KEPT = new CopyOnWriteArrayList<>();
+
+    public record Kept(String direction, byte[] handedOver, byte[] atHandOver) {
+    }
 
     @Override
     public Listener open(String deploymentId, Identity identity) {
@@ -28,6 +34,7 @@ public class RecordingTap implements FrameTap {
             @Override
             public void fromClient(byte[] bytes) {
                 String frame = new String(bytes, StandardCharsets.UTF_8);
+                keep("client", bytes, frame);
                 if (frame.contains(MARK)) {
                     SEEN.add("client " + frame);
                 }
@@ -36,6 +43,7 @@ public class RecordingTap implements FrameTap {
             @Override
             public void fromUpstream(byte[] bytes) {
                 String frame = new String(bytes, StandardCharsets.UTF_8);
+                keep("upstream", bytes, frame);
                 if (!frame.contains(MARK)) {
                     return;
                 }
@@ -53,5 +61,11 @@ public class RecordingTap implements FrameTap {
             public void closed() {
             }
         };
+    }
+
+    private static void keep(String direction, byte[] bytes, String frame) {
+        if (frame.contains(KEEP)) {
+            KEPT.add(new Kept(direction, bytes, bytes.clone()));
+        }
     }
 }
