@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.impl.ws.WebSocketFrameInternal;
@@ -105,12 +105,12 @@ final class MessageAssembler {
 
     /**
      * The payload's own array when the buffer is exactly it (Vert.x copies each received frame into an unpooled heap
-     * buffer of its size, which nothing writes to afterwards); a copy otherwise (pooled or sliced memory is reused).
+     * buffer of its size, which nothing writes to afterwards); a copy otherwise. An allow-list of the one buffer kind
+     * known to own its array: any other allocator (pooled, adaptive) may reuse the memory.
      */
     private static byte[] bytesOf(ByteBuf payload) {
-        if (payload.hasArray() && payload.arrayOffset() == 0 && payload.readerIndex() == 0
-                && payload.readableBytes() == payload.array().length
-                && !(payload.alloc() instanceof PooledByteBufAllocator)) {
+        if (payload instanceof UnpooledHeapByteBuf && payload.arrayOffset() == 0 && payload.readerIndex() == 0
+                && payload.readableBytes() == payload.array().length) {
             return payload.array();
         }
         return ByteBufUtil.getBytes(payload);
