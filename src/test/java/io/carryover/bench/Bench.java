@@ -23,11 +23,14 @@ import io.vertx.core.VertxOptions;
 
 /**
  * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
- * and reports, in one run: relay latency against a direct-to-sandbox baseline, memory with many idle sessions, and
- * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
- * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
- * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
- * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows).
+ * and reports, in one run: relay latency against a direct-to-sandbox baseline (per CPU layout, see {@link CpuLayout}),
+ * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
+ * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
+ * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
+ * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.archiveRate (20000),
+ * bench.archiveSeconds (30), bench.nginx (an nginx binary: also measure nginx proxying to the sandbox, as the
+ * reference proxy), bench.target (another WebSocket URL to measure alongside), bench.hopeless (1000: the starvation
+ * phase's burst of conversations the Platform never knows), bench.portBase and bench.dbPrefix.
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
  * knobs, see {@link HistoryBench}; so has the agent page's ({@code -Dbench.phases=agent-page}, a browser), see
  * {@link AgentPageBench}.
