@@ -71,7 +71,7 @@ final class CpuLayout implements AutoCloseable {
 
     String describe() {
         return pinned
-                ? "pinned: the relay JVM on CPU 0; the load generator (bench JVM), the sandbox JVM, nginx and "
+                ? "pinned: the relay JVM(s) on CPU 0; the load generator (bench JVM), the sandbox JVM, nginx and "
                         + "PostgreSQL (" + pinnedPostgres + ") on CPU 1, with taskset"
                 : "unpinned: every process may run on all " + CPUS + " CPUs";
     }
