@@ -44,6 +44,7 @@ public final class Bench {
     private static final int FLOOD_PORT = PORT_BASE + 2;
     private static final int NGINX_PORT = PORT_BASE + 3;
     private static final int RELAY_2_PORT = PORT_BASE + 4;
+    private static final int MEMORY_PORT = PORT_BASE + 5;
     /** The relays compared by bench.gcs take RELAY_PORT, then PORT_BASE + 10 onwards. */
     private static final int VARIANT_PORTS = PORT_BASE + 10;
     private static final String DB_PREFIX = System.getProperty("bench.dbPrefix", "bench_");
@@ -139,8 +140,13 @@ public final class Bench {
                     timed("latency (" + layoutName + ")", () -> latencyPhase(vertx, direct, relays, layout));
                 }
                 if (phases.contains("memory") && withMemory) {
-                    ServiceProcess relay = relays.values().iterator().next();
-                    timed("memory", () -> memoryPhase(vertx, relay, sandbox, relayUri(relay)));
+                    // A fresh relay: one that carried the latency rounds keeps their heap growth as its "before".
+                    try (ServiceProcess relay = ServiceProcess.start("relay-memory", jar, MEMORY_PORT, List.of(
+                            "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                            "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB), Duration.ofSeconds(60), layout.relay(),
+                            variants.get(0).flags())) {
+                        timed("memory", () -> memoryPhase(vertx, relay, sandbox, relayUri(relay)));
+                    }
                 }
                 if (phases.contains("realistic") && withRealistic) {
                     timed("realistic (" + layoutName + ")", () -> realisticPhase(vertx, direct, relays, sandbox));
