@@ -61,6 +61,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         Path sandboxJar = Path.of(args[1]);
+        // Interrupted (Ctrl-C, SIGTERM), the try-with-resources never close the service JVMs and nginx: stop them here.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+                .forEach(ProcessHandle::destroy), "bench-children"));
         new Bench().run(jar, sandboxJar);
     }
 
