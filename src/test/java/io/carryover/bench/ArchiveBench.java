@@ -18,7 +18,7 @@ import io.vertx.core.Vertx;
  * Reports ingest (offered, stored, sustained), the archive lag, drops and losses, WAL per stored message, CPU seconds of
  * the relay and of its PostgreSQL backends, and the PostgreSQL settings in effect.
  * <p>
- * Knobs: bench.archiveRate (20000), bench.archiveSeconds (30), bench.portBase and bench.dbSuffix as for every phase,
+ * Knobs: bench.archiveRate (20000), bench.archiveSeconds (30), bench.portBase and bench.dbPrefix as for every phase,
  * bench.archive.variants (relay flags per variant, {@code name=flags} separated by {@code ;}, e.g.
  * {@code "sync=;async=-Dcarryover.archive.synchronous-commit=false"}: each variant runs in turn, for
  * bench.archive.rounds (1) alternating rounds, each on a fresh database).
@@ -36,7 +36,7 @@ final class ArchiveBench {
     private final Vertx vertx;
     private final Path jar;
     private final Consumer<String> out;
-    private final String db = "bench_relay" + Bench.DB_SUFFIX;
+    private final String db = Bench.RELAY_DB;
 
     ArchiveBench(Vertx vertx, Path jar, Consumer<String> out) {
         this.vertx = vertx;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,29 +23,37 @@ import io.vertx.core.VertxOptions;
 
 /**
  * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
- * and reports, in one run: relay latency against a direct-to-sandbox baseline, memory with many idle sessions, and
- * archive throughput. Knobs (system properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped
- * by the open-file limit), bench.archiveRate (20000), bench.archiveSeconds (30), bench.nginx (an nginx binary: also
- * measure nginx proxying to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure
- * alongside), bench.hopeless (1000: the starvation phase's burst of conversations the Platform never knows),
- * bench.portBase (18090) and bench.dbSuffix (empty), so that two benchmarks can run on one machine. The latency phase
- * also reports the relay JVM's allocation per relayed frame and GC pauses ({@link RelayCounters}).
+ * and reports, in one run: relay latency against a direct-to-sandbox baseline (per CPU layout, see {@link CpuLayout}),
+ * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
+ * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
+ * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
+ * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.archiveRate (20000),
+ * bench.archiveSeconds (30), bench.nginx (an nginx binary: also measure nginx proxying to the sandbox, as the
+ * reference proxy), bench.target (another WebSocket URL to measure alongside), bench.hopeless (1000: the starvation
+ * phase's burst of conversations the Platform never knows), bench.portBase and bench.dbPrefix. Each relay's own JVM
+ * counters during its measured rounds (allocation per relayed frame, GC pauses) come from {@link RelayCounters}.
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
  * knobs, see {@link HistoryBench}; so has the agent page's ({@code -Dbench.phases=agent-page}, a browser), see
  * {@link AgentPageBench}.
  */
 public final class Bench {
 
-    /** {@code -Dbench.portBase=}: lets two benchmarks run on one machine (each service also uses its port + 1000). */
+    /** {@code -Dbench.portBase} (18090) and {@code -Dbench.dbPrefix} (bench_): side by side runs on one machine. */
     static final int PORT_BASE = Integer.getInteger("bench.portBase", 18090);
     private static final int SANDBOX_PORT = PORT_BASE;
     private static final int RELAY_PORT = PORT_BASE + 1;
     private static final int NGINX_PORT = PORT_BASE + 3;
     private static final int RELAY_2_PORT = PORT_BASE + 4;
-    /** {@code -Dbench.dbSuffix=}: appended to the bench databases' names, for the same reason. */
-    static final String DB_SUFFIX = System.getProperty("bench.dbSuffix", "");
+    private static final int MEMORY_PORT = PORT_BASE + 5;
+    /** The relays compared by bench.gcs take RELAY_PORT, then PORT_BASE + 10 onwards. */
+    private static final int VARIANT_PORTS = PORT_BASE + 10;
+    private static final String DB_PREFIX = System.getProperty("bench.dbPrefix", "bench_");
+    private static final String SANDBOX_DB = DB_PREFIX + "sandbox";
+    static final String RELAY_DB = DB_PREFIX + "relay";
     private static final String DB = "jdbc:postgresql://127.0.0.1:5432/";
     private static final String QUERY = "?deploymentId=bench&application=bench";
+    private static final String BASELINE = "direct to sandbox (baseline)";
+    private static final int ROUNDS = 3;
 
     private final List<String> report = new ArrayList<>();
 
@@ -52,54 +61,47 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         Path sandboxJar = Path.of(args[1]);
+        // Interrupted (Ctrl-C, SIGTERM), the try-with-resources never close the service JVMs and nginx: stop them here.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+                .forEach(ProcessHandle::destroy), "bench-children"));
         new Bench().run(jar, sandboxJar);
     }
 
     private void run(Path jar, Path sandboxJar) throws Exception {
-        List<String> phases = List.of(System.getProperty("bench.phases", "latency,memory,archive,enrich,starvation").split(","));
+        List<String> phases = List.of(System.getProperty("bench.phases",
+                "latency,memory,realistic,archive,enrich,starvation").split(","));
         line("# Carryover benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         line("");
-        line("Machine: " + machine());
-        line("Service JVMs: " + String.join(" ", ServiceProcess.JVM_FLAGS) + " (Java " + System.getProperty("java.version")
-                + "); load generator, sandbox, relay and PostgreSQL share this machine.");
+        line("Machine: " + machine() + "; " + BenchLimits.raiseOpenFiles() + " (this JVM and its children).");
+        line("Service JVMs: " + javaVersion(ServiceProcess.JAVA) + ", " + String.join(" ", ServiceProcess.JVM_FLAGS)
+                + (System.getProperty("bench.gcs", "").isBlank() ? "" : "; relays compared: " + relayVariants())
+                + "; load generator (Java " + System.getProperty("java.version") + "), sandbox, relay and PostgreSQL "
+                + "share this machine.");
         line("");
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         try {
-            if (phases.contains("latency") || phases.contains("memory")) {
-                recreateDatabase("bench_sandbox" + DB_SUFFIX);
-                recreateDatabase("bench_relay" + DB_SUFFIX);
-                try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
-                        "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
-                        "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
-                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
-                     ServiceProcess relay = ServiceProcess.start("relay", jar, RELAY_PORT, List.of(
-                        "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
-                        "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX))) {
-                    URI viaRelay = URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY);
-                    if (phases.contains("latency")) {
-                        latencyPhase(vertx, URI.create("ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1" + QUERY),
-                                viaRelay, relay);
-                    }
-                    if (phases.contains("memory")) {
-                        memoryPhase(vertx, relay, viaRelay);
-                    }
+            if (phases.contains("latency") || phases.contains("memory") || phases.contains("realistic")) {
+                List<String> layouts = phases.contains("latency") || phases.contains("realistic")
+                        ? CpuLayout.requested() : List.of("unpinned");
+                for (int i = 0; i < layouts.size(); i++) {
+                    relayPhases(vertx, jar, sandboxJar, phases, layouts.get(i), i == 0, i == layouts.size() - 1);
                 }
             }
             if (phases.contains("archive")) {
-                archivePhase(vertx, jar);
+                timed("archive", () -> archivePhase(vertx, jar));
             }
             if (phases.contains("enrich")) {
-                enrichPhase(vertx, jar, sandboxJar);
+                timed("enrich", () -> enrichPhase(vertx, jar, sandboxJar));
             }
             if (phases.contains("starvation")) {
-                starvationPhase(vertx, jar, sandboxJar);
+                timed("starvation", () -> starvationPhase(vertx, jar, sandboxJar));
             }
             if (phases.contains("history")) {
-                new HistoryBench(jar, this::line).run();
+                timed("history", () -> new HistoryBench(jar, this::line).run());
             }
             if (phases.contains("agent-page")) {
-                new AgentPageBench(sandboxJar, this::line).run();
+                timed("agent-page", () -> new AgentPageBench(sandboxJar, this::line).run());
             }
         } finally {
             vertx.close();
@@ -109,75 +111,319 @@ public final class Bench {
         System.out.println("\nWritten to " + out.toAbsolutePath());
     }
 
-    private void latencyPhase(Vertx vertx, URI direct, URI viaRelay, ServiceProcess relay) throws Exception {
+    /**
+     * The phases with the sandbox and relay JVMs, in one CPU layout: latency in each; the realistic phase (opening
+     * 10,000 sessions per round takes long) in the first, where the targets are judged; memory once, in the last.
+     */
+    private void relayPhases(Vertx vertx, Path jar, Path sandboxJar, List<String> phases, String layoutName,
+            boolean withRealistic, boolean withMemory) throws Exception {
+        recreateDatabase(SANDBOX_DB);
+        recreateDatabase(RELAY_DB);
+        List<RelayVariant> variants = relayVariants();
+        Map<String, ServiceProcess> relays = new LinkedHashMap<>();
+        try (CpuLayout layout = CpuLayout.apply(layoutName, DB);
+             ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
+                     "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
+                     "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
+                     "-Dquarkus.datasource.jdbc.url=" + DB + SANDBOX_DB), Duration.ofSeconds(60), layout.others(),
+                     ServiceProcess.JVM_FLAGS)) {
+            try {
+                for (int i = 0; i < variants.size(); i++) {
+                    RelayVariant variant = variants.get(i);
+                    relays.put(variant.path(), ServiceProcess.start("relay" + variant.suffix(), jar,
+                            i == 0 ? RELAY_PORT : VARIANT_PORTS + i - 1, List.of(
+                                    "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                                    "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB), Duration.ofSeconds(60),
+                            layout.relay(), variant.flags()));
+                }
+                line("# Layout " + layout.describe());
+                line("");
+                URI direct = URI.create("ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1" + QUERY);
+                if (phases.contains("latency")) {
+                    timed("latency (" + layoutName + ")", () -> latencyPhase(vertx, direct, relays, layout));
+                }
+                if (phases.contains("memory") && withMemory) {
+                    // A fresh relay: one that carried the latency rounds keeps their heap growth as its "before".
+                    try (ServiceProcess relay = ServiceProcess.start("relay-memory", jar, MEMORY_PORT, List.of(
+                            "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                            "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB), Duration.ofSeconds(60), layout.relay(),
+                            variants.get(0).flags())) {
+                        timed("memory", () -> memoryPhase(vertx, relay, sandbox, relayUri(relay)));
+                    }
+                }
+                if (phases.contains("realistic") && withRealistic) {
+                    timed("realistic (" + layoutName + ")", () -> realisticPhase(vertx, direct, relays, sandbox));
+                }
+            } finally {
+                for (ServiceProcess relay : relays.values()) {
+                    relay.close();
+                }
+            }
+        }
+    }
+
+    /** The relay JVM(s) under test: one with bench.jvm, or one per {@code -Dbench.gcs="name:flags;name:flags"}. */
+    private record RelayVariant(String name, List<String> flags) {
+        String path() {
+            return name.isEmpty() ? "through Carryover" : "through Carryover (" + name + ")";
+        }
+
+        String suffix() {
+            return name.isEmpty() ? "" : "-" + name;
+        }
+
+        @Override
+        public String toString() {
+            return name + " (" + String.join(" ", flags) + ")";
+        }
+    }
+
+    /** With bench.gcs, each variant's flags replace bench.jvm's GC selection and keep its heap settings. */
+    private static List<RelayVariant> relayVariants() {
+        String gcs = System.getProperty("bench.gcs", "").trim();
+        if (gcs.isEmpty()) {
+            return List.of(new RelayVariant("", ServiceProcess.JVM_FLAGS));
+        }
+        List<String> base = ServiceProcess.JVM_FLAGS.stream().filter(f -> !f.matches("-XX:[+-]Use\\w*GC")).toList();
+        List<RelayVariant> variants = new ArrayList<>();
+        for (String variant : gcs.split(";")) {
+            int colon = variant.indexOf(':');
+            List<String> flags = new ArrayList<>(base);
+            flags.addAll(List.of(variant.substring(colon + 1).trim().split("\\s+")));
+            variants.add(new RelayVariant(variant.substring(0, colon).trim(), flags));
+        }
+        return variants;
+    }
+
+    private static URI relayUri(ServiceProcess relay) {
+        return URI.create("ws://localhost:" + relay.port() + "/v1" + QUERY);
+    }
+
+    /** How the guests of a phase behave: sessions, connects per second, one message per period (jittered or not). */
+    private record Load(int sessions, int perSecond, long periodMillis, boolean jitter) {
+    }
+
+    private void latencyPhase(Vertx vertx, URI direct, Map<String, ServiceProcess> relays, CpuLayout layout)
+            throws Exception {
         int sessions = Integer.getInteger("bench.sessions", 1000);
         int seconds = Integer.getInteger("bench.seconds", 60);
+        Load load = new Load(sessions, 500, 1000, false);
         Map<String, URI> paths = new LinkedHashMap<>();
-        paths.put("through Carryover", viaRelay);
+        relays.forEach((name, relay) -> paths.put(name, relayUri(relay)));
         String nginxBinary = System.getProperty("bench.nginx", "");
         String other = System.getProperty("bench.target", "");
         if (!other.isBlank()) {
             paths.put(other, URI.create(other));
         }
         try (NginxProxy nginx = nginxBinary.isBlank() ? null
-                : NginxProxy.start(nginxBinary, NGINX_PORT, SANDBOX_PORT)) {
+                : NginxProxy.start(nginxBinary, NGINX_PORT, SANDBOX_PORT, layout.others())) {
             String nginxPath = nginx == null ? null : "through nginx " + nginx.version();
             if (nginx != null) {
                 paths.put(nginxPath, URI.create("ws://localhost:" + NGINX_PORT + "/sandbox/guest/v1" + QUERY));
             }
-            line("## Relay latency: " + sessions + " sessions × 1 msg/s, " + seconds + " s per path in 3 alternating "
-                    + "rounds after a 10 s warm-up of each (send → Inbound echo)");
+            line("## Relay latency (" + (layout.pinned() ? "pinned" : "unpinned") + "): " + sessions
+                    + " sessions × 1 msg/s, " + seconds + " s per path in " + ROUNDS + " alternating rounds after a "
+                    + "10 s warm-up of each (send → Inbound echo)");
             line("");
             // Every path warms up first, then they alternate in rounds, so JIT warm-up and machine drift favour none.
-            Histogram baseline = GuestLoad.histogram();
-            Map<String, Histogram> measured = new LinkedHashMap<>();
-            latency(vertx, direct, sessions, 10, GuestLoad.histogram());
-            for (Map.Entry<String, URI> path : paths.entrySet()) {
-                latency(vertx, path.getValue(), sessions, 10, GuestLoad.histogram());
-                measured.put(path.getKey(), GuestLoad.histogram());
+            measure(vertx, direct, load, 10, GuestLoad.histogram(), () -> { });
+            for (URI path : paths.values()) {
+                measure(vertx, path, load, 10, GuestLoad.histogram(), () -> { });
             }
-            int rounds = 3;
-            RelayCounters relayCounters = new RelayCounters(relay);
-            for (int round = 0; round < rounds; round++) {
-                latency(vertx, direct, sessions, seconds / rounds, baseline);
-                for (Map.Entry<String, URI> path : paths.entrySet()) {
-                    // The relay's counters cover the recorded seconds only, not connecting and closing.
-                    latency(vertx, path.getValue(), sessions, seconds / rounds, measured.get(path.getKey()),
-                            path.getValue().equals(viaRelay) ? relayCounters : null);
-                }
-            }
-            line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms | added p50 / p99 / p99.9 ms | ratio to direct "
-                    + "p50 / p99 / p99.9 |");
-            line("|---|---|---|---|---|---|---|---|");
-            row("direct to sandbox (baseline)", baseline, null);
-            measured.forEach((name, h) -> row(name, h, baseline));
-            if (nginx != null) {
-                Histogram ours = measured.get("through Carryover");
-                Histogram theirs = measured.get(nginxPath);
-                line("");
-                line("Carryover against nginx, added latency ours / nginx's: " + String.join(", ",
-                        versus("p50", ours, theirs, baseline, 50), versus("p99", ours, theirs, baseline, 99),
-                        versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
-            }
-            line("");
-            relayCounters.report(this::line);
-            line("");
+            Map<String, List<Histogram>> rounds = alternate(vertx, direct, paths, load, seconds / ROUNDS, relays);
+            report(rounds, nginxPath);
         }
     }
 
-    private void memoryPhase(Vertx vertx, ServiceProcess relay, URI viaRelay) throws Exception {
-        int idle = Math.min(Integer.getInteger("bench.idle", 10_000), idleCapacity());
+    /**
+     * bench.realistic.sessions (10,000) guests at bench.realistic.rate (0.05 msg/s) each, every interval jittered:
+     * a contact center's load, against direct, in alternating rounds of bench.realistic.seconds (60) per path.
+     */
+    private void realisticPhase(Vertx vertx, URI direct, Map<String, ServiceProcess> relays, ServiceProcess sandbox)
+            throws Exception {
+        int requested = Integer.getInteger("bench.realistic.sessions", 10_000);
+        double rate = Double.parseDouble(System.getProperty("bench.realistic.rate", "0.05"));
+        int seconds = Integer.getInteger("bench.realistic.seconds", 60);
+        // Direct and relayed rounds alternate, never overlap: the relay's two sockets a session set the bound.
+        long capacity = Math.min(Math.min(BenchLimits.fileHeadroom(ProcessHandle.current().pid()),
+                sandbox.fileHeadroom()), relays.values().stream().mapToLong(r -> {
+                    try {
+                        return r.fileHeadroom() / 2;
+                    } catch (Exception e) {
+                        return 0;
+                    }
+                }).min().orElse(Long.MAX_VALUE)) - 100;
+        int sessions = (int) Math.min(requested, capacity);
+        line(String.format(Locale.ROOT, "## Realistic load: %d sessions × %.2f msg/s (%.0f msg/s in all, each interval "
+                + "jittered ±50%%), %d s per path in %d alternating rounds", sessions, rate, sessions * rate, seconds,
+                ROUNDS));
+        line("");
+        if (sessions < requested) {
+            line(String.format(Locale.ROOT, "Shortfall: %d of the %d sessions not opened, for want of open-file "
+                    + "headroom (%d sessions' worth).", requested - sessions, requested, capacity));
+            line("");
+        }
+        Map<String, URI> paths = new LinkedHashMap<>();
+        relays.forEach((name, relay) -> paths.put(name, relayUri(relay)));
+        report(alternate(vertx, direct, paths, new Load(sessions, 1000, Math.round(1000 / rate), true),
+                seconds / ROUNDS, relays), null);
+    }
+
+    /**
+     * The baseline and the paths alternate in {@link #ROUNDS} rounds, so machine drift favours none; per path, the
+     * histogram of each round. The relays' RSS is taken at the end of each of their rounds, while the sessions are open.
+     */
+    private Map<String, List<Histogram>> alternate(Vertx vertx, URI direct, Map<String, URI> paths, Load load,
+            int seconds, Map<String, ServiceProcess> relays) throws Exception {
+        Map<String, List<Histogram>> rounds = new LinkedHashMap<>();
+        Map<String, Long> notOpened = new LinkedHashMap<>();
+        Map<String, long[]> rss = new LinkedHashMap<>();
+        Map<String, RelayCounters> counters = new LinkedHashMap<>();
+        for (Map.Entry<String, ServiceProcess> relay : relays.entrySet()) {
+            rss.put(relay.getKey(), new long[] { relay.getValue().residentBytes()[0], 0, 0 });
+            counters.put(relay.getKey(), new RelayCounters(relay.getValue()));
+        }
+        Map<String, URI> all = new LinkedHashMap<>();
+        all.put(BASELINE, direct);
+        all.putAll(paths);
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Map.Entry<String, URI> path : all.entrySet()) {
+                Histogram h = GuestLoad.histogram();
+                ServiceProcess relay = relays.get(path.getKey());
+                long failed = measure(vertx, path.getValue(), load, seconds, h, () -> {
+                    if (relay != null) {
+                        try {
+                            long[] now = relay.residentBytes();
+                            long[] figures = rss.get(path.getKey());
+                            figures[1] = Math.max(figures[1], now[0]);
+                            figures[2] = Math.max(figures[2], now[1]);
+                        } catch (Exception gone) {
+                            // reported as 0
+                        }
+                    }
+                }, counters.get(path.getKey()));
+                rounds.computeIfAbsent(path.getKey(), k -> new ArrayList<>()).add(h);
+                notOpened.merge(path.getKey(), failed, Long::sum);
+            }
+        }
+        rss.forEach((name, figures) -> line(String.format(Locale.ROOT, "Relay RSS (%s): %d MiB before, %d MiB with "
+                + "%d sessions open (peak %d MiB).", name, mib(figures[0]), mib(figures[1]), load.sessions(),
+                mib(figures[2]))));
+        counters.forEach((name, relayCounters) -> {
+            line("");
+            relayCounters.report(name, this::line);
+        });
+        notOpened.forEach((name, failed) -> {
+            if (failed > 0) {
+                line("Sessions that did not open (" + name + ", all rounds): " + failed + ".");
+            }
+        });
+        line("");
+        return rounds;
+    }
+
+    /** The table (all rounds together), the spread between rounds, and the verdicts against the issue's targets. */
+    private void report(Map<String, List<Histogram>> rounds, String nginxPath) {
+        Map<String, Histogram> merged = new LinkedHashMap<>();
+        rounds.forEach((name, list) -> {
+            Histogram all = GuestLoad.histogram();
+            list.forEach(all::add);
+            merged.put(name, all);
+        });
+        Histogram baseline = merged.get(BASELINE);
+        line("| path | samples | p50 ms | p99 ms | p99.9 ms | max ms | added p50 / p99 / p99.9 ms | ratio to direct "
+                + "p50 / p99 / p99.9 |");
+        line("|---|---|---|---|---|---|---|---|");
+        merged.forEach((name, h) -> row(name, h, name.equals(BASELINE) ? null : baseline));
+        line("");
+        line("Per round, p50 / p99 / p99.9 ms, and the spread (max − min between rounds):");
+        line("");
+        line("| path | " + java.util.stream.IntStream.rangeClosed(1, ROUNDS).mapToObj(r -> "round " + r)
+                .collect(java.util.stream.Collectors.joining(" | ")) + " | spread p50 / p99 / p99.9 |");
+        line("|---|" + "---|".repeat(ROUNDS) + "---|");
+        rounds.forEach((name, list) -> {
+            StringBuilder row = new StringBuilder("| " + name + " |");
+            for (Histogram h : list) {
+                row.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f |", ms(h, 50), ms(h, 99), ms(h, 99.9)));
+            }
+            row.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f |", spread(list, 50), spread(list, 99),
+                    spread(list, 99.9)));
+            line(row.toString());
+        });
+        line("");
+        Histogram theirs = nginxPath == null ? null : merged.get(nginxPath);
+        for (String name : merged.keySet()) {
+            if (!name.startsWith("through Carryover")) {
+                continue;
+            }
+            Histogram ours = merged.get(name);
+            if (theirs != null) {
+                line(("Carryover " + name.substring("through Carryover".length()).trim()).trim() + " against nginx, added "
+                        + "latency ours / nginx's: " + String.join(", ", versus("p50", ours, theirs, baseline, 50),
+                        versus("p99", ours, theirs, baseline, 99), versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
+            }
+            List<Histogram> direct = rounds.get(BASELINE);
+            line("Verdict " + name + " (a target is resolvable only outside the direct baseline's own spread "
+                    + "between rounds): " + String.join("; ",
+                    theirs == null ? "p50: no nginx to compare with"
+                            : verdict("p50", added(ours, baseline, 50), added(theirs, baseline, 50), "nginx's",
+                                    spread(direct, 50)),
+                    verdict("p99", added(ours, baseline, 99),
+                            theirs == null ? 1.0 : Math.min(1.0, added(theirs, baseline, 99) + 0.5),
+                            theirs == null ? "1 ms" : "1 ms and nginx's + 0.5 ms", spread(direct, 99)),
+                    verdict("p99.9", added(ours, baseline, 99.9), 5.0, "5 ms", spread(direct, 99.9))) + ".");
+        }
+        line("");
+    }
+
+    /** Met or missed only when the margin to the target exceeds the baseline's spread; else not resolvable. */
+    private static String verdict(String label, double added, double target, String targetName, double spread) {
+        String figures = String.format(Locale.ROOT, "%s added %+.3f ms vs ≤ %s (%+.3f), baseline spread %.3f ms: ",
+                label, added, targetName, target, spread);
+        if (added + spread <= target) {
+            return figures + "met";
+        }
+        if (added - spread > target) {
+            return figures + "missed";
+        }
+        return figures + "not resolvable";
+    }
+
+    private static double spread(List<Histogram> rounds, double percentile) {
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (Histogram h : rounds) {
+            min = Math.min(min, ms(h, percentile));
+            max = Math.max(max, ms(h, percentile));
+        }
+        return max - min;
+    }
+
+    private void memoryPhase(Vertx vertx, ServiceProcess relay, ServiceProcess sandbox, URI viaRelay)
+            throws Exception {
+        int requested = Integer.getInteger("bench.idle", 10_000);
+        // Each idle session holds two sockets in the relay, one in the sandbox, one here; keep 100 spare in each.
+        long relayRoom = relay.fileHeadroom() / 2;
+        long sandboxRoom = sandbox.fileHeadroom();
+        long ownRoom = BenchLimits.fileHeadroom(ProcessHandle.current().pid());
+        int idle = (int) Math.max(0, Math.min(requested, Math.min(relayRoom, Math.min(sandboxRoom, ownRoom)) - 100));
         line("## Memory: " + idle + " concurrent idle sessions through Carryover");
         line("");
+        if (idle < requested) {
+            line(String.format(Locale.ROOT, "Shortfall: %d of the %d sessions not opened, for want of open-file "
+                    + "headroom (room for sessions: relay %d, sandbox %d, load generator %d).", requested - idle,
+                    requested, relayRoom, sandboxRoom, ownRoom));
+        }
         long[] before = relay.residentBytes();
         try (GuestLoad load = new GuestLoad(vertx, viaRelay)) {
             load.open(idle, 1000, micros -> { }, false);
             Thread.sleep(5000);
             long[] during = relay.residentBytes();
+            long open = idle - load.notOpened();
             line(String.format(Locale.ROOT,
                     "Relay RSS %d MiB before, %d MiB with %d sessions open (peak %d MiB); %.1f KiB per session; "
-                            + "%d failed connects.", mib(before[0]), mib(during[0]), idle, mib(during[1]),
-                    (during[0] - before[0]) / 1024.0 / idle, load.failures()));
+                            + "%s.", mib(before[0]), mib(during[0]), open, mib(during[1]),
+                    open == 0 ? 0 : (during[0] - before[0]) / 1024.0 / open, load.problems()));
         }
         line("");
     }
@@ -188,13 +434,13 @@ public final class Bench {
 
     private void enrichPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int customers = Integer.getInteger("bench.customers", 50);
-        recreateDatabase("bench_sandbox" + DB_SUFFIX);
-        recreateDatabase("bench_relay" + DB_SUFFIX);
+        recreateDatabase(SANDBOX_DB);
+        recreateDatabase(RELAY_DB);
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
         try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
+                "-Dquarkus.datasource.jdbc.url=" + DB + SANDBOX_DB));
              ServiceProcess relay = ServiceProcess.start("relay-enrich", jar, RELAY_PORT, enrichingRelay(sandboxUrl))) {
             line("## Enrichment: " + customers + " returning customers (sandbox Platform latency 0)");
             line("");
@@ -230,20 +476,20 @@ public final class Bench {
      */
     private void starvationPhase(Vertx vertx, Path jar, Path sandboxJar) throws Exception {
         int hopeless = Integer.getInteger("bench.hopeless", 1000);
-        recreateDatabase("bench_sandbox" + DB_SUFFIX);
-        recreateDatabase("bench_relay" + DB_SUFFIX);
+        recreateDatabase(SANDBOX_DB);
+        recreateDatabase(RELAY_DB);
         String sandboxUrl = "http://localhost:" + SANDBOX_PORT;
         ServiceProcess[] first = new ServiceProcess[1];
         try (ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                 "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                 "-Dcarryover.sandbox.base-url=" + sandboxUrl, "-Dcarryover.enrich.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_sandbox" + DB_SUFFIX));
+                "-Dquarkus.datasource.jdbc.url=" + DB + SANDBOX_DB));
              ServiceProcess second = ServiceProcess.start("relay-2", jar, RELAY_2_PORT, enrichingRelay(sandboxUrl))) {
             first[0] = ServiceProcess.start("relay-1", jar, RELAY_PORT, enrichingRelay(sandboxUrl));
             line("## Enrichment under a flood of hopeless jobs: two replicas at the default settings, one database, "
                     + "sandbox Platform at its default 300 requests/min per client");
             line("");
-            new StarvationRun(DB + "bench_relay" + DB_SUFFIX, new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_2_PORT), this::line)
+            new StarvationRun(DB + RELAY_DB, new EnrichmentRun(vertx, SANDBOX_PORT, RELAY_2_PORT), this::line)
                     .run(hopeless, 20, whileDown -> {
                         first[0].close();
                         whileDown.run();
@@ -257,7 +503,7 @@ public final class Bench {
         }
     }
 
-    /** A relay that enriches through the sandbox's Platform API, archiving into bench_relay. */
+    /** A relay that enriches through the sandbox's Platform API, archiving into the relay database (bench.dbPrefix + relay). */
     private static List<String> enrichingRelay(String sandboxUrl) {
         return List.of(
                 "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
@@ -267,11 +513,11 @@ public final class Bench {
                 "-Dcarryover.platform.client-id=carryover-sandbox", "-Dcarryover.platform.client-secret=sandbox-secret",
                 "-Dcarryover.platform.api-url=" + sandboxUrl + "/sandbox/platform",
                 "-Dcarryover.platform.login-url=" + sandboxUrl + "/sandbox/platform/login",
-                "-Dquarkus.datasource.jdbc.url=" + DB + "bench_relay" + DB_SUFFIX);
+                "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB);
     }
 
     private static long patched() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
+        try (Connection c = DriverManager.getConnection(DB + RELAY_DB, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery(
                      "select count(*) from enrichment_job where outcome = 'patched'")) {
             rs.next();
@@ -281,7 +527,7 @@ public final class Bench {
 
     /** p50, p99 and max in ms, measured by Carryover itself (first echo received → PATCH answered 2xx). */
     private static double[] enrichmentLatency() throws Exception {
-        try (Connection c = DriverManager.getConnection(DB + "bench_relay" + DB_SUFFIX, "postgres", "");
+        try (Connection c = DriverManager.getConnection(DB + RELAY_DB, "postgres", "");
              ResultSet rs = c.createStatement().executeQuery("""
                      select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group
                             (order by ms), max(ms)
@@ -294,17 +540,23 @@ public final class Bench {
         }
     }
 
-    /** Opens the sessions, lets them settle for 2 s, then records {@code seconds} of echo latencies into {@code into}. */
-    private static void latency(Vertx vertx, URI target, int sessions, int seconds, Histogram into) throws Exception {
-        latency(vertx, target, sessions, seconds, into, null);
+    /**
+     * Opens the sessions, lets them settle for 2 s, records {@code seconds} of echo latencies into {@code into}, then
+     * runs {@code whileOpen}; returns how many sessions did not open.
+     */
+    private static long measure(Vertx vertx, URI target, Load load, int seconds, Histogram into, Runnable whileOpen)
+            throws Exception {
+        return measure(vertx, target, load, seconds, into, whileOpen, null);
     }
 
-    private static void latency(Vertx vertx, URI target, int sessions, int seconds, Histogram into,
+    /** As above; a relay's {@code counters}, if given, cover the recorded seconds only, not connecting and closing. */
+    private static long measure(Vertx vertx, URI target, Load load, int seconds, Histogram into, Runnable whileOpen,
             RelayCounters counters) throws Exception {
         // Recording starts only once every session is open and settled; the histogram is switched, not the sockets.
         AtomicReference<Histogram> recorder = new AtomicReference<>(GuestLoad.histogram());
-        try (GuestLoad load = new GuestLoad(vertx, target)) {
-            load.open(sessions, 500, micros -> recorder.get().recordValue(micros), true);
+        try (GuestLoad guests = new GuestLoad(vertx, target)) {
+            guests.open(load.sessions(), load.perSecond(), micros -> recorder.get().recordValue(micros),
+                    load.periodMillis(), load.jitter());
             Thread.sleep(2_000);
             if (counters != null) {
                 counters.begin();
@@ -315,7 +567,20 @@ public final class Bench {
             if (counters != null) {
                 counters.end();
             }
+            whileOpen.run();
+            return guests.notOpened();
         }
+    }
+
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    private void timed(String name, Phase phase) throws Exception {
+        long start = System.nanoTime();
+        phase.run();
+        line(String.format(Locale.ROOT, "_Phase %s: %.0f s wall time._", name, (System.nanoTime() - start) / 1e9));
+        line("");
     }
 
     private void row(String name, Histogram h, Histogram baseline) {
@@ -348,15 +613,12 @@ public final class Bench {
         return bytes / (1024 * 1024);
     }
 
-    /** Each relayed session holds two sockets in the relay process; stay under the open-file limit. */
-    private static int idleCapacity() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max open files")) {
-                long limit = Long.parseLong(line.trim().split("\\s+")[3]);
-                return (int) Math.min(Integer.MAX_VALUE, (limit - 200) / 2);
-            }
-        }
-        return 10_000;
+    /** "Temurin 25.0.1+8 (…/bin/java)", from {@code java -version}. */
+    private static String javaVersion(String java) throws Exception {
+        Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+        p.waitFor();
+        return (lines.size() > 1 ? lines.get(1).trim() : String.join(" ", lines)) + " (" + java + ")";
     }
 
     static String machineDescription() throws Exception {

@@ -23,6 +23,11 @@ final class NginxProxy implements AutoCloseable {
     }
 
     static NginxProxy start(String binary, int port, int upstreamPort) throws Exception {
+        return start(binary, port, upstreamPort, List.of());
+    }
+
+    /** {@code wrapper}: a command prefix such as {@code taskset -c 1}. */
+    static NginxProxy start(String binary, int port, int upstreamPort, List<String> wrapper) throws Exception {
         Path dir = Files.createTempDirectory("carryover-bench-nginx");
         Files.createDirectories(dir.resolve("logs"));
         // proxy_buffering off and tcp_nodelay so that frames are not held back.
@@ -53,8 +58,10 @@ final class NginxProxy implements AutoCloseable {
                     }
                 }
                 """.formatted(dir, port, upstreamPort));
-        Process process = new ProcessBuilder(List.of(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf")
-                .toString(), "-g", "daemon off;")).redirectErrorStream(true)
+        List<String> command = new java.util.ArrayList<>(wrapper);
+        command.addAll(List.of(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(), "-g",
+                "daemon off;"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
         NginxProxy nginx = new NginxProxy(process, dir, binary);
         nginx.awaitListening(port);

@@ -56,13 +56,13 @@ final class RelayCounters {
         }
     }
 
-    void report(Consumer<String> line) {
+    void report(String path, Consumer<String> line) {
         if (error != null && frames == 0) {
-            line.accept("Relay JVM counters unavailable: " + error);
+            line.accept("Relay JVM counters unavailable (" + path + "): " + error);
             return;
         }
         double seconds = total.nanos() / 1e9;
-        line.accept("Relay JVM during the measured rounds of the Carryover path (" + String.format(Locale.ROOT,
+        line.accept("Relay JVM during the measured rounds of " + path + " (" + String.format(Locale.ROOT,
                 "%.0f s", seconds) + "; frames = carryover_relay_frames_total, both directions; pause collectors: "
                 + collectors + "; whole JVM = " + (endedThreadsIncluded ? "all threads, ended ones included"
                         : "sum over live threads") + "):");

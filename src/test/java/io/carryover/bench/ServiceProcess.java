@@ -17,6 +17,10 @@ final class ServiceProcess implements AutoCloseable {
     /** Heap and GC of the service JVMs: {@code -Dbench.jvm="..."} to compare settings. */
     static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.jvm", "-Xmx768m -XX:+UseG1GC").trim().split("\\s+"));
 
+    /** The service JVMs' java ({@code -Dbench.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}); default this JVM's. */
+    static final String JAVA = System.getProperty("bench.java", "").isBlank()
+            ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : System.getProperty("bench.java").trim();
+
     private final Process process;
     private final int port;
     private final String name;
@@ -34,9 +38,15 @@ final class ServiceProcess implements AutoCloseable {
     /** {@code readyWithin}: Flyway runs before the service is ready, which takes long on a large database. */
     static ServiceProcess start(String name, Path jar, int port, List<String> properties, Duration readyWithin)
             throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
+        return start(name, jar, port, properties, readyWithin, List.of(), JVM_FLAGS);
+    }
+
+    /** {@code wrapper}: a command prefix such as {@code taskset -c 0}; {@code jvmFlags} instead of bench.jvm's. */
+    static ServiceProcess start(String name, Path jar, int port, List<String> properties, Duration readyWithin,
+            List<String> wrapper, List<String> jvmFlags) throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(JAVA);
+        command.addAll(jvmFlags);
         command.add("-Dquarkus.http.port=" + port);
         // Bench only: the JVM's own counters (allocation, GC) for JvmCounters; loopback, no auth.
         command.add("-Dcom.sun.management.jmxremote.port=" + jmxPort(port));
@@ -107,6 +117,11 @@ final class ServiceProcess implements AutoCloseable {
             }
         }
         return new long[] { rss, peak };
+    }
+
+    /** Open-file headroom for new sockets: the soft limit minus the descriptors open now. */
+    long fileHeadroom() throws IOException {
+        return BenchLimits.fileHeadroom(process.pid());
     }
 
     /** One sample from the service's Prometheus endpoint (0 if absent). */
