@@ -27,8 +27,8 @@ import io.vertx.core.VertxOptions;
  * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
  * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
  * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
- * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.archiveRate (20000),
- * bench.archiveSeconds (30), bench.nginx (an nginx binary: also measure nginx proxying to the sandbox, as the
+ * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.archiveRate (20500),
+ * bench.archiveSeconds (300), bench.nginx (an nginx binary: also measure nginx proxying to the sandbox, as the
  * reference proxy), bench.target (another WebSocket URL to measure alongside), bench.hopeless (1000: the starvation
  * phase's burst of conversations the Platform never knows), bench.portBase and bench.dbPrefix. Each relay's own JVM
  * counters during its measured rounds (allocation per relayed frame, GC pauses) come from {@link RelayCounters}.
