@@ -45,6 +45,10 @@ public final class Bench {
     private static final int NGINX_PORT = PORT_BASE + 3;
     private static final int RELAY_2_PORT = PORT_BASE + 4;
     private static final int MEMORY_PORT = PORT_BASE + 5;
+    private static final int ECHO_PORT = PORT_BASE + 6;
+    /** {@code -Dbench.upstream=echo|sandbox}: what the latency and realistic phases' paths lead to (see EchoUpstream). */
+    private static final boolean ECHO = !"sandbox".equals(System.getProperty("bench.upstream", "echo"));
+    private static final int UPSTREAM_PORT = ECHO ? ECHO_PORT : PORT_BASE;
     /** The relays compared by bench.gcs take RELAY_PORT, then PORT_BASE + 10 onwards. */
     private static final int VARIANT_PORTS = PORT_BASE + 10;
     private static final String DB_PREFIX = System.getProperty("bench.dbPrefix", "bench_");
@@ -122,6 +126,7 @@ public final class Bench {
         List<RelayVariant> variants = relayVariants();
         Map<String, ServiceProcess> relays = new LinkedHashMap<>();
         try (CpuLayout layout = CpuLayout.apply(layoutName, DB);
+             EchoUpstream echo = ECHO ? new EchoUpstream(vertx, ECHO_PORT) : null;
              ServiceProcess sandbox = ServiceProcess.start("sandbox", sandboxJar, SANDBOX_PORT, List.of(
                      "-Dquarkus.profile=demo", "-Dcarryover.sandbox.agent-auto-reply=false",
                      "-Dcarryover.sandbox.base-url=http://localhost:" + SANDBOX_PORT,
@@ -132,13 +137,16 @@ public final class Bench {
                     RelayVariant variant = variants.get(i);
                     relays.put(variant.path(), ServiceProcess.start("relay" + variant.suffix(), jar,
                             i == 0 ? RELAY_PORT : VARIANT_PORTS + i - 1, List.of(
-                                    "-Dcarryover.relay.upstream-url=ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1",
+                                    "-Dcarryover.relay.upstream-url=ws://localhost:" + UPSTREAM_PORT + "/sandbox/guest/v1",
                                     "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB), Duration.ofSeconds(60),
                             layout.relay(), variant.flags()));
                 }
                 line("# Layout " + layout.describe());
                 line("");
-                URI direct = URI.create("ws://localhost:" + SANDBOX_PORT + "/sandbox/guest/v1" + QUERY);
+                line("Upstream of the latency and realistic paths: " + (ECHO
+                        ? "a minimal echo endpoint in the bench JVM (bench.upstream=echo)" : "the sandbox") + ".");
+                line("");
+                URI direct = URI.create("ws://localhost:" + UPSTREAM_PORT + "/sandbox/guest/v1" + QUERY);
                 if (phases.contains("latency")) {
                     timed("latency (" + layoutName + ")", () -> latencyPhase(vertx, direct, relays, layout));
                 }
@@ -216,19 +224,24 @@ public final class Bench {
             paths.put(other, URI.create(other));
         }
         try (NginxProxy nginx = nginxBinary.isBlank() ? null
-                : NginxProxy.start(nginxBinary, NGINX_PORT, SANDBOX_PORT, layout.others())) {
+                : NginxProxy.start(nginxBinary, NGINX_PORT, UPSTREAM_PORT, layout.others())) {
             String nginxPath = nginx == null ? null : "through nginx " + nginx.version();
             if (nginx != null) {
                 paths.put(nginxPath, URI.create("ws://localhost:" + NGINX_PORT + "/sandbox/guest/v1" + QUERY));
             }
             line("## Relay latency (" + (layout.pinned() ? "pinned" : "unpinned") + "): " + sessions
                     + " sessions × 1 msg/s, " + seconds + " s per path in " + ROUNDS + " alternating rounds after a "
-                    + "10 s warm-up of each (send → Inbound echo)");
+                    + "warm-up of each (10 s, a relay " + Integer.getInteger("bench.warmup", 60)
+                    + " s; send → Inbound echo)");
             line("");
             // Every path warms up first, then they alternate in rounds, so JIT warm-up and machine drift favour none.
+            // A relay JVM needs longer: on one core its C2 compiler thread competes with the event loops for a minute
+            // or more after start, which is start-up, not the steady state a deployed relay runs in.
+            int relayWarmUp = Integer.getInteger("bench.warmup", 60);
             measure(vertx, direct, load, 10, GuestLoad.histogram(), () -> { });
-            for (URI path : paths.values()) {
-                measure(vertx, path, load, 10, GuestLoad.histogram(), () -> { });
+            for (Map.Entry<String, URI> path : paths.entrySet()) {
+                measure(vertx, path.getValue(), load, relays.containsKey(path.getKey()) ? relayWarmUp : 10,
+                        GuestLoad.histogram(), () -> { });
             }
             Map<String, List<Histogram>> rounds = alternate(vertx, direct, paths, load, seconds / ROUNDS, relays);
             report(rounds, nginxPath);

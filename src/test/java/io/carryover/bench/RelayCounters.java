@@ -44,12 +44,21 @@ final class RelayCounters {
         return relay.metric("carryover_relay_frames_total", null);
     }
 
+    /**
+     * One JMX connection, opened at the first read and kept: opening one allocates megabytes in the relay (RMI), which
+     * would otherwise land inside the measured window.
+     */
+    private JvmCounters connection;
+
     private JvmCounters.Snapshot read() {
-        try (JvmCounters counters = relay.counters()) {
-            collectors = String.join(", ", counters.pauseCollectorNames());
-            JvmCounters.Snapshot snapshot = counters.snapshot();
-            endedThreadsIncluded = counters.jvmTotalIncludesEndedThreads();
-            return snapshot;
+        try {
+            if (connection == null) {
+                connection = relay.counters();
+                collectors = String.join(", ", connection.pauseCollectorNames());
+                endedThreadsIncluded = connection.jvmTotalIncludesEndedThreads();
+                connection.snapshot(); // the first call's own allocation, before any window opens
+            }
+            return connection.snapshot();
         } catch (Exception e) {
             error = e.toString();
             return null;
@@ -57,6 +66,14 @@ final class RelayCounters {
     }
 
     void report(String path, Consumer<String> line) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (Exception ignored) {
+                // the relay may be gone already
+            }
+            connection = null;
+        }
         if (error != null && frames == 0) {
             line.accept("Relay JVM counters unavailable (" + path + "): " + error);
             return;
