@@ -171,7 +171,6 @@ final class SessionTracker {
         }
     }
 
-    /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */
     private static boolean looksLikeJsonObject(byte[] frame) {
         int start = 0;
         int end = frame.length - 1;
@@ -193,6 +192,7 @@ final class SessionTracker {
         return trimmed.startsWith("{") && trimmed.endsWith("}");
     }
 
+    /** One archive thread per deployment, thread token and customer: customers sharing a token never share one. */
     static UUID sessionId(String deploymentId, String tokenHash, CustomerKey customer) {
         return UUID.nameUUIDFromBytes(("session\n" + deploymentId + "\n" + tokenHash + "\n" + customer.id())
                 .getBytes(StandardCharsets.UTF_8));
