@@ -2,7 +2,6 @@ package io.carryover.archive;
 
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ public class ArchiveTap implements FrameTap {
 
     private static final Logger LOG = Logger.getLogger(ArchiveTap.class);
 
-    private final ExecutorService[] partitions;
+    private final ThreadPoolExecutor[] partitions;
     private final AtomicLong connections = new AtomicLong();
     private final ArchiveWriter writer;
     private final ArchiveMetrics metrics;
@@ -33,12 +32,13 @@ public class ArchiveTap implements FrameTap {
     ArchiveTap(ArchiveConfig config, ArchiveWriter writer, ArchiveMetrics metrics) {
         this.writer = writer;
         this.metrics = metrics;
+        writer.includeInLag(this::parseLagSeconds);
         int count = Math.max(1, Runtime.getRuntime().availableProcessors());
-        partitions = new ExecutorService[count];
+        partitions = new ThreadPoolExecutor[count];
         for (int i = 0; i < count; i++) {
             int index = i;
             partitions[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(config.tapQueueCapacity()),
+                    new ArrayBlockingQueue<Runnable>(config.tapQueueCapacity()),
                     r -> {
                         Thread t = new Thread(r, "carryover-tap-" + index);
                         t.setDaemon(true);
@@ -49,21 +49,29 @@ public class ArchiveTap implements FrameTap {
 
     @Override
     public Listener open(String deploymentId, Identity identity) {
-        ExecutorService partition = partitions[(int) (connections.getAndIncrement() % partitions.length)];
+        ThreadPoolExecutor partition = partitions[(int) (connections.getAndIncrement() % partitions.length)];
         // Stamped on each record: an erasure of the customer after this moment drops the connection's records.
         var connectedAt = clock.instant();
-        SessionTracker tracker = new SessionTracker(deploymentId, identity, writer.submitter(connectedAt), metrics,
-                clock);
+        ArchiveWriter.Submitter submitter = writer.submitter(connectedAt);
+        SessionTracker tracker = new SessionTracker(deploymentId, identity, submitter, metrics, clock);
         return new Listener() {
             @Override
             public void fromClient(byte[] frame) {
-                run(partition, () -> tracker.fromClient(frame));
+                long received = System.nanoTime();
+                run(partition, received, () -> {
+                    submitter.frameReceivedAt(received);
+                    tracker.fromClient(frame);
+                });
             }
 
             @Override
             public void fromUpstream(byte[] frame) {
+                long received = System.nanoTime();
                 var receivedAt = clock.instant();
-                run(partition, () -> tracker.fromUpstream(frame, receivedAt));
+                run(partition, received, () -> {
+                    submitter.frameReceivedAt(received);
+                    tracker.fromUpstream(frame, receivedAt);
+                });
             }
 
             @Override
@@ -73,9 +81,28 @@ public class ArchiveTap implements FrameTap {
         };
     }
 
-    private void run(ExecutorService partition, Runnable task) {
+    /** A frame waiting to be parsed, with when the relay received it. */
+    private record Parse(long receivedAt, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
+        }
+    }
+
+    /** Seconds the oldest frame not yet parsed has been waiting. */
+    double parseLagSeconds() {
+        long oldest = Long.MAX_VALUE;
+        for (ThreadPoolExecutor partition : partitions) {
+            if (partition.getQueue().peek() instanceof Parse waiting) {
+                oldest = Math.min(oldest, waiting.receivedAt());
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, (System.nanoTime() - oldest) / 1e9);
+    }
+
+    private void run(ThreadPoolExecutor partition, long receivedAt, Runnable work) {
         try {
-            partition.execute(task);
+            partition.execute(new Parse(receivedAt, work));
         } catch (RejectedExecutionException e) {
             metrics.droppedAtTap();
         }
@@ -83,10 +110,10 @@ public class ArchiveTap implements FrameTap {
 
     /** Parses the frames already queued, until {@code deadline} ({@link System#nanoTime()}); later ones are dropped. */
     void stop(long deadline) {
-        for (ExecutorService partition : partitions) {
+        for (ThreadPoolExecutor partition : partitions) {
             partition.shutdown();
         }
-        for (ExecutorService partition : partitions) {
+        for (ThreadPoolExecutor partition : partitions) {
             try {
                 if (!partition.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     LOG.errorf("shutdown: %d frame copies not archived in time", partition.shutdownNow().size());

@@ -23,6 +23,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +31,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 
 import io.agroal.api.AgroalDataSource;
 import io.carryover.identity.CustomerKey;
@@ -51,7 +53,7 @@ public class ArchiveWriter {
     private static final long IN_FLIGHT_GRACE_MILLIS = 1000;
 
     /** @param connectedAt when the record's guest connection opened (an erasure after it drops the record) */
-    private record Pending(ArchiveRecord record, Instant connectedAt, long enqueuedAt) {
+    private record Pending(ArchiveRecord record, Instant connectedAt, long receivedAt) {
     }
 
     /** The session's current conversation and its owner, so a resumed session needs no lookup. */
@@ -64,6 +66,7 @@ public class ArchiveWriter {
     private final NewConversationListener listener;
     private final ErasureMarkers erasures;
     private final Lane[] lanes;
+    private volatile DoubleSupplier parseLag = () -> 0;
 
     ArchiveWriter(ArchiveConfig config, AgroalDataSource dataSource, ArchiveMetrics metrics, MeterRegistry registry,
             NewConversationListener listener, ErasureMarkers erasures) {
@@ -91,27 +94,77 @@ public class ArchiveWriter {
      * ArchiveRecord.SessionSeen} named (every other record follows one). Called by one thread at a time per
      * connection; never blocks, as the caller is the tap, which must keep up with the relay.
      */
-    Consumer<ArchiveRecord> submitter(Instant connectedAt) {
-        return new Consumer<>() {
-            private Lane lane = lanes[0];
+    Submitter submitter(Instant connectedAt) {
+        return new Submitter(connectedAt);
+    }
 
-            @Override
-            public void accept(ArchiveRecord record) {
-                if (record instanceof ArchiveRecord.SessionSeen seen) {
-                    lane = laneOf(seen.deploymentId(), seen.tokenHash());
-                }
-                lane.submit(record, connectedAt);
+    /** A connection's records, stamped with when the relay received the frame they come from (for the lag). */
+    final class Submitter implements Consumer<ArchiveRecord> {
+
+        private final Instant connectedAt;
+        private Lane lane = lanes[0];
+        private long frameReceivedAt;
+
+        private Submitter(Instant connectedAt) {
+            this.connectedAt = connectedAt;
+        }
+
+        /**
+         * {@link System#nanoTime()} when the relay received the frame whose records follow: the archive lag then
+         * counts the time the frame waited to be parsed, not only the time its records waited for PostgreSQL.
+         */
+        void frameReceivedAt(long nanoTime) {
+            frameReceivedAt = nanoTime;
+        }
+
+        @Override
+        public void accept(ArchiveRecord record) {
+            if (record instanceof ArchiveRecord.SessionSeen seen) {
+                lane = laneOf(seen.deploymentId(), seen.tokenHash());
             }
-        };
+            lane.submit(record, connectedAt, frameReceivedAt != 0 ? frameReceivedAt : System.nanoTime());
+        }
+    }
+
+    /** Those of {@code genesysIds} already in the archive (replays, left out of a batch's COPY). */
+    static Set<String> storedGenesysIds(Connection connection, Object[] genesysIds) throws SQLException {
+        Set<String> stored = new HashSet<>();
+        try (PreparedStatement ps = plannedEachTime(connection,
+                "select genesys_message_id from message where genesys_message_id = any(?)")) {
+            ps.setArray(1, connection.createArrayOf("text", genesysIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * A lookup whose best plan depends on the table's size. The driver prepares a statement on the server after a few
+     * uses, and PostgreSQL then keeps a generic plan made while the table was small: a sequential scan, run for every
+     * batch as the table grows, until the next ANALYZE (measured: the replay filter scanned the whole message table
+     * per batch on a new archive). Unprepared, it is planned at each execution for the table as it is.
+     */
+    static PreparedStatement plannedEachTime(Connection connection, String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        return statement;
     }
 
     private Lane laneOf(String deploymentId, String tokenHash) {
         return lanes[Math.floorMod(31 * deploymentId.hashCode() + tokenHash.hashCode(), lanes.length)];
     }
 
-    /** Seconds the oldest record not yet committed has been waiting (the slowest lane's). */
+    /** The tap's, once it exists: frames the relay received that are not parsed into records yet. */
+    void includeInLag(DoubleSupplier parseLag) {
+        this.parseLag = parseLag;
+    }
+
+    /** Seconds since the relay received the oldest frame whose records are not committed yet. */
     public double lagSeconds() {
-        double lag = 0;
+        double lag = parseLag.getAsDouble();
         for (Lane lane : lanes) {
             lag = Math.max(lag, lane.lagSeconds());
         }
@@ -215,8 +268,8 @@ public class ArchiveWriter {
             thread.start();
         }
 
-        void submit(ArchiveRecord record, Instant connectedAt) {
-            if (!buffer.offer(new Pending(record, connectedAt, System.nanoTime()))) {
+        void submit(ArchiveRecord record, Instant connectedAt, long receivedAt) {
+            if (!buffer.offer(new Pending(record, connectedAt, receivedAt))) {
                 metrics.droppedAtBuffer();
             }
         }
@@ -228,7 +281,7 @@ public class ArchiveWriter {
                 if (head == null) {
                     return 0;
                 }
-                since = head.enqueuedAt();
+                since = head.receivedAt();
             }
             return (System.nanoTime() - since) / 1e9;
         }
@@ -266,7 +319,12 @@ public class ArchiveWriter {
                     }
                     batch.add(first);
                     buffer.drainTo(batch, config.batchSize() - 1);
-                    inFlightSince = first.enqueuedAt();
+                    // Frames reach a lane through several tap partitions: the first is not always the oldest.
+                    long oldest = Long.MAX_VALUE;
+                    for (Pending pending : batch) {
+                        oldest = Math.min(oldest, pending.receivedAt());
+                    }
+                    inFlightSince = oldest;
                     writeUntilStored(batch);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -380,7 +438,7 @@ public class ArchiveWriter {
             for (Pending pending : batch) {
                 customersOf(pending.record(), customers);
             }
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = plannedEachTime(connection,
                     "select id from customer where id = any(?) order by id for key share")) {
                 ps.setArray(1, connection.createArrayOf("uuid", customers.toArray()));
                 ps.executeQuery().close();
@@ -585,16 +643,7 @@ public class ArchiveWriter {
                 if (messages.size() == 0) {
                     return;
                 }
-                Set<String> stored = new HashSet<>();
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "select genesys_message_id from message where genesys_message_id = any(?)")) {
-                    ps.setArray(1, connection.createArrayOf("text", messages.genesysIds()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            stored.add(rs.getString(1));
-                        }
-                    }
-                }
+                Set<String> stored = storedGenesysIds(connection, messages.genesysIds());
                 long inserted;
                 try {
                     inserted = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
