@@ -31,7 +31,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import org.postgresql.PGConnection;
-import org.postgresql.PGStatement;
 
 import io.agroal.api.AgroalDataSource;
 import io.carryover.identity.CustomerKey;
@@ -127,30 +126,21 @@ public class ArchiveWriter {
     }
 
     /** Those of {@code genesysIds} already in the archive (replays, left out of a batch's COPY). */
-    static Set<String> storedGenesysIds(Connection connection, Object[] genesysIds) throws SQLException {
-        Set<String> stored = new HashSet<>();
-        try (PreparedStatement ps = plannedEachTime(connection,
-                "select genesys_message_id from message where genesys_message_id = any(?)")) {
-            ps.setArray(1, connection.createArrayOf("text", genesysIds));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-        }
-        return stored;
-    }
+    static final String REPLAY_FILTER = "select genesys_message_id from message where genesys_message_id = any(?)";
+    /** Locks the batch's customers, in one order for every writer, so an erasure waits for the batch or runs first. */
+    static final String LOCK_CUSTOMERS = "select id from customer where id = any(?) order by id for key share";
 
     /**
-     * A lookup whose best plan depends on the table's size. The driver prepares a statement on the server after a few
-     * uses, and PostgreSQL then keeps a generic plan made while the table was small: a sequential scan, run for every
-     * batch as the table grows, until the next ANALYZE (measured: the replay filter scanned the whole message table
-     * per batch on a new archive). Unprepared, it is planned at each execution for the table as it is.
+     * Opens a batch's transaction. Sequential scans are off in it: every lookup of a batch has an index, and the
+     * driver prepares a statement on the server after a few uses, after which PostgreSQL may keep a generic plan made
+     * while a table looked empty (a new archive, or statistics not refreshed, as with autovacuum off): a sequential
+     * scan of the whole table for every batch (measured: the replay filter, on a growing message table).
      */
-    static PreparedStatement plannedEachTime(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-        return statement;
+    static void beginBatch(Connection connection, boolean synchronousCommit) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(synchronousCommit ? "set local enable_seqscan = off"
+                    : "set local enable_seqscan = off; set local synchronous_commit = off");
+        }
     }
 
     private Lane laneOf(String deploymentId, String tokenHash) {
@@ -395,11 +385,7 @@ public class ArchiveWriter {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    if (!config.synchronousCommit()) {
-                        try (Statement statement = connection.createStatement()) {
-                            statement.execute("set local synchronous_commit = off");
-                        }
-                    }
+                    beginBatch(connection, config.synchronousCommit());
                     Transaction tx = new Transaction(connection);
                     Map<UUID, Instant> erased = lockCustomers(connection, batch);
                     int droppedAsErased = 0;
@@ -438,8 +424,7 @@ public class ArchiveWriter {
             for (Pending pending : batch) {
                 customersOf(pending.record(), customers);
             }
-            try (PreparedStatement ps = plannedEachTime(connection,
-                    "select id from customer where id = any(?) order by id for key share")) {
+            try (PreparedStatement ps = connection.prepareStatement(LOCK_CUSTOMERS)) {
                 ps.setArray(1, connection.createArrayOf("uuid", customers.toArray()));
                 ps.executeQuery().close();
             }
@@ -643,7 +628,15 @@ public class ArchiveWriter {
                 if (messages.size() == 0) {
                     return;
                 }
-                Set<String> stored = storedGenesysIds(connection, messages.genesysIds());
+                Set<String> stored = new HashSet<>();
+                try (PreparedStatement ps = connection.prepareStatement(REPLAY_FILTER)) {
+                    ps.setArray(1, connection.createArrayOf("text", messages.genesysIds()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored.add(rs.getString(1));
+                        }
+                    }
+                }
                 long inserted;
                 try {
                     inserted = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
