@@ -46,6 +46,7 @@ public final class Bench {
     private static final int RELAY_2_PORT = PORT_BASE + 4;
     private static final int MEMORY_PORT = PORT_BASE + 5;
     private static final int ECHO_PORT = PORT_BASE + 6;
+    private static final int NGINX_RELAY_CORE_PORT = PORT_BASE + 7;
     /** {@code -Dbench.upstream=echo|sandbox}: what the latency and realistic phases' paths lead to (see EchoUpstream). */
     private static final boolean ECHO = !"sandbox".equals(System.getProperty("bench.upstream", "echo"));
     private static final int UPSTREAM_PORT = ECHO ? ECHO_PORT : PORT_BASE;
@@ -223,11 +224,22 @@ public final class Bench {
         if (!other.isBlank()) {
             paths.put(other, URI.create(other));
         }
+        // Pinned, nginx runs where the layout puts it (CPU 1, beside the load generator and the upstream, so
+        // its hops never cross cores) and also on the relay's core, where it pays the same cross-core wake-ups.
         try (NginxProxy nginx = nginxBinary.isBlank() ? null
-                : NginxProxy.start(nginxBinary, NGINX_PORT, UPSTREAM_PORT, layout.others())) {
-            String nginxPath = nginx == null ? null : "through nginx " + nginx.version();
+                : NginxProxy.start(nginxBinary, NGINX_PORT, UPSTREAM_PORT, layout.others());
+             NginxProxy nginxOnRelayCore = nginxBinary.isBlank() || !layout.pinned() ? null
+                : NginxProxy.start(nginxBinary, NGINX_RELAY_CORE_PORT, UPSTREAM_PORT, layout.relay())) {
+            List<String> nginxPaths = new ArrayList<>();
             if (nginx != null) {
-                paths.put(nginxPath, URI.create("ws://localhost:" + NGINX_PORT + "/sandbox/guest/v1" + QUERY));
+                String path = "through nginx " + nginx.version() + (layout.pinned() ? " (CPU 1)" : "");
+                paths.put(path, URI.create("ws://localhost:" + NGINX_PORT + "/sandbox/guest/v1" + QUERY));
+                nginxPaths.add(path);
+            }
+            if (nginxOnRelayCore != null) {
+                String path = "through nginx " + nginxOnRelayCore.version() + " (CPU 0, the relay's)";
+                paths.put(path, URI.create("ws://localhost:" + NGINX_RELAY_CORE_PORT + "/sandbox/guest/v1" + QUERY));
+                nginxPaths.add(path);
             }
             line("## Relay latency (" + (layout.pinned() ? "pinned" : "unpinned") + "): " + sessions
                     + " sessions × 1 msg/s, " + seconds + " s per path in " + ROUNDS + " alternating rounds after a "
@@ -244,7 +256,7 @@ public final class Bench {
                         GuestLoad.histogram(), () -> { });
             }
             Map<String, List<Histogram>> rounds = alternate(vertx, direct, paths, load, seconds / ROUNDS, relays);
-            report(rounds, nginxPath);
+            report(rounds, nginxPaths);
         }
     }
 
@@ -279,7 +291,7 @@ public final class Bench {
         Map<String, URI> paths = new LinkedHashMap<>();
         relays.forEach((name, relay) -> paths.put(name, relayUri(relay)));
         report(alternate(vertx, direct, paths, new Load(sessions, 1000, Math.round(1000 / rate), true),
-                seconds / ROUNDS, relays), null);
+                seconds / ROUNDS, relays), List.of());
     }
 
     /**
@@ -336,7 +348,7 @@ public final class Bench {
     }
 
     /** The table (all rounds together), the spread between rounds, and the verdicts against the targets. */
-    private void report(Map<String, List<Histogram>> rounds, String nginxPath) {
+    private void report(Map<String, List<Histogram>> rounds, List<String> nginxPaths) {
         Map<String, Histogram> merged = new LinkedHashMap<>();
         rounds.forEach((name, list) -> {
             Histogram all = GuestLoad.histogram();
@@ -364,27 +376,32 @@ public final class Bench {
             line(row.toString());
         });
         line("");
-        Histogram theirs = nginxPath == null ? null : merged.get(nginxPath);
+        List<String> references = nginxPaths.isEmpty() ? java.util.Collections.singletonList(null) : nginxPaths;
         for (String name : merged.keySet()) {
             if (!name.startsWith("through Carryover")) {
                 continue;
             }
             Histogram ours = merged.get(name);
-            if (theirs != null) {
-                line(("Carryover " + name.substring("through Carryover".length()).trim()).trim() + " against nginx, added "
-                        + "latency ours / nginx's: " + String.join(", ", versus("p50", ours, theirs, baseline, 50),
-                        versus("p99", ours, theirs, baseline, 99), versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
+            for (String nginxPath : references) {
+                Histogram theirs = nginxPath == null ? null : merged.get(nginxPath);
+                String against = nginxPath == null ? "" : " against " + nginxPath.substring("through ".length());
+                if (theirs != null) {
+                    line(("Carryover " + name.substring("through Carryover".length()).trim()).trim() + against
+                            + ", added latency ours / nginx's: " + String.join(", ",
+                            versus("p50", ours, theirs, baseline, 50), versus("p99", ours, theirs, baseline, 99),
+                            versus("p99.9", ours, theirs, baseline, 99.9)) + ".");
+                }
+                List<Histogram> direct = rounds.get(BASELINE);
+                line("Verdict " + name + against + " (a target is resolvable only outside the direct baseline's own "
+                        + "spread between rounds): " + String.join("; ",
+                        theirs == null ? "p50: no nginx to compare with"
+                                : verdict("p50", added(ours, baseline, 50), added(theirs, baseline, 50), "nginx's",
+                                        spread(direct, 50)),
+                        verdict("p99", added(ours, baseline, 99),
+                                theirs == null ? 1.0 : Math.min(1.0, added(theirs, baseline, 99) + 0.5),
+                                theirs == null ? "1 ms" : "1 ms and nginx's + 0.5 ms", spread(direct, 99)),
+                        verdict("p99.9", added(ours, baseline, 99.9), 5.0, "5 ms", spread(direct, 99.9))) + ".");
             }
-            List<Histogram> direct = rounds.get(BASELINE);
-            line("Verdict " + name + " (a target is resolvable only outside the direct baseline's own spread "
-                    + "between rounds): " + String.join("; ",
-                    theirs == null ? "p50: no nginx to compare with"
-                            : verdict("p50", added(ours, baseline, 50), added(theirs, baseline, 50), "nginx's",
-                                    spread(direct, 50)),
-                    verdict("p99", added(ours, baseline, 99),
-                            theirs == null ? 1.0 : Math.min(1.0, added(theirs, baseline, 99) + 0.5),
-                            theirs == null ? "1 ms" : "1 ms and nginx's + 0.5 ms", spread(direct, 99)),
-                    verdict("p99.9", added(ours, baseline, 99.9), 5.0, "5 ms", spread(direct, 99.9))) + ".");
         }
         line("");
     }
