@@ -17,6 +17,13 @@ public interface ArchiveConfig {
     int batchSize();
 
     /**
+     * How long a writer waits to fill a batch that is not full, trading this much archive lag for fewer, larger
+     * transactions when traffic is light (0: write whatever is buffered at once).
+     */
+    @WithDefault("20ms")
+    Duration batchLinger();
+
+    /**
      * Writer threads, each with its own connection and a share of the buffer. A thread token's records always go to
      * the same one, so each conversation is written in order.
      */

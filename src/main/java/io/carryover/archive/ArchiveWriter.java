@@ -1,7 +1,6 @@
 package io.carryover.archive;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +30,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import io.agroal.api.AgroalDataSource;
 import io.carryover.identity.CustomerKey;
@@ -308,7 +308,9 @@ public class ArchiveWriter {
                         continue;
                     }
                     batch.add(first);
+                    inFlightSince = first.receivedAt();
                     buffer.drainTo(batch, config.batchSize() - 1);
+                    lingerIfSmall(batch);
                     // Frames reach a lane through several tap partitions: the first is not always the oldest.
                     long oldest = Long.MAX_VALUE;
                     for (Pending pending : batch) {
@@ -327,6 +329,24 @@ public class ArchiveWriter {
                     inFlightSince = 0;
                 }
             }
+        }
+
+        /**
+         * A batch that is not full waits {@code batch-linger} for more: a transaction per record or two (a quiet
+         * relay's rate) costs a commit, several round trips and a writer wake-up each, on the relay's CPU and the
+         * database's. The buffer is not watched meanwhile, so records arriving do not wake the writer one by one.
+         */
+        private void lingerIfSmall(List<Pending> batch) {
+            long linger = config.batchLinger().toNanos();
+            if (linger <= 0 || batch.size() >= config.batchSize() || stopping()) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(linger);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping: what is in hand is still written
+            }
+            buffer.drainTo(batch, config.batchSize() - batch.size());
         }
 
         private void writeUntilStored(List<Pending> batch) throws InterruptedException {
@@ -637,14 +657,21 @@ public class ArchiveWriter {
                         }
                     }
                 }
+                // The rows' bytes go out as they are: the driver's Reader and stream overloads allocate a 64 KiB
+                // buffer per call, which for the small batches of a quiet relay was most of its allocation.
+                byte[] rows = messages.copyText(stored).getBytes(StandardCharsets.UTF_8);
+                CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                        copy message (genesys_message_id, conversation_id, direction, message_type, event_type,
+                                      text, sender_name, originating_entity, channel_time, received_at, original)
+                        from stdin""");
                 long inserted;
                 try {
-                    inserted = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
-                            copy message (genesys_message_id, conversation_id, direction, message_type, event_type,
-                                          text, sender_name, originating_entity, channel_time, received_at, original)
-                            from stdin""", new StringReader(messages.copyText(stored)));
-                } catch (IOException e) {
-                    throw new SQLException("archive: COPY input failed", e);
+                    copy.writeToCopy(rows, 0, rows.length);
+                    inserted = copy.endCopy();
+                } finally {
+                    if (copy.isActive()) {
+                        copy.cancelCopy();
+                    }
                 }
                 metrics.written.increment(inserted);
                 metrics.duplicates.increment(messages.size() - inserted);

@@ -106,6 +106,11 @@ class ArchiveLagTest {
             }
 
             @Override
+            public Duration batchLinger() {
+                return Duration.ZERO;
+            }
+
+            @Override
             public Duration maxRetryBackoff() {
                 return Duration.ofSeconds(1);
             }

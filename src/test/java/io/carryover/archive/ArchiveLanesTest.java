@@ -45,6 +45,8 @@ class ArchiveLanesTest {
     AgroalDataSource dataSource;
 
     private final ConcurrentHashMap<UUID, String> synchronousCommitSeen = new ConcurrentHashMap<>();
+    /** The last writer's meters. */
+    private SimpleMeterRegistry registry;
 
     @Test
     void fourLanesKeepEveryConversationInOrder() throws Exception {
@@ -167,6 +169,29 @@ class ArchiveLanesTest {
         writer.stop(System.nanoTime() + 5_000_000_000L);
     }
 
+    /** Light traffic: records arriving while a batch lingers go into it, not into a transaction each. */
+    @Test
+    void aBatchThatIsNotFullWaitsItsLingerForMoreRecords() throws Exception {
+        ArchiveWriter writer = writer(1, config.batchSize(), true, Duration.ofMillis(500));
+        String tokenHash = TokenHash.of(Guest.newToken());
+        CustomerKey guest = CustomerKey.guest(tokenHash);
+        UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, guest);
+        UUID conversation = UUID.randomUUID();
+        Consumer<ArchiveRecord> connection = writer.submitter(Instant.now());
+        connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, guest, Instant.now()));
+        connection.accept(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, guest,
+                Instant.now()));
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(10);
+            connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest,
+                    message("Inbound", Integer.toString(i)), true));
+        }
+        awaitMessages(List.of(conversation), 10);
+        assertEquals(1, registry.get("carryover.archive.batch.records").summary().count(), "transactions");
+        assertEquals(12, registry.get("carryover.archive.batch.records").summary().totalAmount(), "records");
+        writer.stop(System.nanoTime() + 5_000_000_000L);
+    }
+
     @Test
     void archiveBatchesCommitAsynchronouslyOnlyWhenConfigured() throws Exception {
         assertEquals("on", synchronousCommitOfABatch(true));
@@ -192,6 +217,10 @@ class ArchiveLanesTest {
     }
 
     private ArchiveWriter writer(int writers, int batchSize, boolean synchronousCommit) {
+        return writer(writers, batchSize, synchronousCommit, config.batchLinger());
+    }
+
+    private ArchiveWriter writer(int writers, int batchSize, boolean synchronousCommit, Duration linger) {
         ArchiveConfig lanes = new ArchiveConfig() {
             @Override
             public int bufferCapacity() {
@@ -219,6 +248,11 @@ class ArchiveLanesTest {
             }
 
             @Override
+            public Duration batchLinger() {
+                return linger;
+            }
+
+            @Override
             public Duration maxRetryBackoff() {
                 return config.maxRetryBackoff();
             }
@@ -228,7 +262,7 @@ class ArchiveLanesTest {
                 return config.drainTimeout();
             }
         };
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry = new SimpleMeterRegistry();
         ArchiveWriter writer = new ArchiveWriter(lanes, dataSource, new ArchiveMetrics(registry), registry,
                 new NewConversationListener() {
                     @Override

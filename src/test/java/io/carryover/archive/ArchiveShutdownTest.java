@@ -127,6 +127,11 @@ class ArchiveShutdownTest {
                 }
 
                 @Override
+                public Duration batchLinger() {
+                    return config.batchLinger();
+                }
+
+                @Override
                 public Duration maxRetryBackoff() {
                     return config.maxRetryBackoff();
                 }
