@@ -64,7 +64,7 @@ class EnrichmentTest {
             assertFalse(all.contains("a@b.example"), "e-mail redacted: " + all);
         }
         // The archive now carries Genesys's ids, and the summary that was shown cites archived messages.
-        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject), 2).get(0);
         assertNotNull(Archive.text("select genesys_conversation_id from conversation where id = ?", newest));
         assertNotNull(Archive.text("select genesys_participant_id from conversation where id = ?", newest));
         assertEquals("patched", Archive.text("select outcome from enrichment_job where conversation_id = ?", newest));
@@ -162,7 +162,7 @@ class EnrichmentTest {
             guest.configureAuthenticated(true);
             guest.say("Did it ship?");
             String conversationId = Sandbox.conversationOf(token);
-            UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+            UUID newest = Archive.awaitConversations(Archive.signedIn(subject), 2).get(0);
             Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                     .until(() -> statuses.of(newest).map(EnrichmentStatus::value).orElse("").equals("throttled"));
             Sandbox.awaitAttributes(conversationId, Duration.ofSeconds(10));

@@ -79,7 +79,7 @@ class OutboxTest {
         String token = Guest.newToken();
         Conversations.returningCustomer(token, subject, "My router keeps rebooting", "Firmware updated; it should be stable now.",
                 "It rebooted again");
-        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject), 2).get(0);
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Archive.text("select state from enrichment_job where conversation_id = ?", newest)));
         Thread.sleep(500);
@@ -118,7 +118,7 @@ class OutboxTest {
         String subject = "crash-" + UUID.randomUUID();
         String token = Guest.newToken();
         Conversations.returningCustomer(token, subject, "Billing question", "Refund issued.", "Did the refund arrive?");
-        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject), 2).get(0);
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Archive.text("select state from enrichment_job where conversation_id = ?", newest)));
         // An instance claims the job with a 2 s lease and dies before working it.
@@ -167,7 +167,7 @@ class OutboxTest {
         String token = Guest.newToken();
         String subject = "late-" + UUID.randomUUID();
         Conversations.returningCustomer(token, subject, "Is my loan approved?", "Not yet, one more document.", "I sent the document");
-        UUID newest = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
+        UUID newest = Archive.awaitConversations(Archive.signedIn(subject), 2).get(0);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Archive.text(STATE, newest)));
         startInstance(1);
         String conversationId = Sandbox.conversationOf(token);

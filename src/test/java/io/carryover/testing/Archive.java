@@ -62,7 +62,15 @@ public final class Archive {
 
     /** The customer's archived conversation ids, newest first, once there is at least one (archiving is asynchronous). */
     public static List<UUID> awaitConversations(UUID customerId) {
-        eventually(() -> !conversations(customerId).isEmpty());
+        return awaitConversations(customerId, 1);
+    }
+
+    /**
+     * At least {@code count} of the customer's conversations, newest first: a returning customer's new one may be
+     * written a batch after the earlier ones.
+     */
+    public static List<UUID> awaitConversations(UUID customerId, int count) {
+        eventually(() -> conversations(customerId).size() >= count);
         return conversations(customerId).stream().map(StoredConversation::id).toList();
     }
 
