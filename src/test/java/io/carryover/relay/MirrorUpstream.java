@@ -58,11 +58,16 @@ public class MirrorUpstream {
      * are skipped.
      */
     public static CloseReason awaitClose(int code, Duration timeout) throws InterruptedException {
+        return awaitClose(code, null, timeout);
+    }
+
+    /** The next upstream close with this code and, unless null, this reason; others are skipped, as above. */
+    public static CloseReason awaitClose(int code, String reason, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            CloseReason reason = CLOSES.poll(50, TimeUnit.MILLISECONDS);
-            if (reason != null && reason.getCode() == code) {
-                return reason;
+            CloseReason seen = CLOSES.poll(50, TimeUnit.MILLISECONDS);
+            if (seen != null && seen.getCode() == code && (reason == null || reason.equals(seen.getMessage()))) {
+                return seen;
             }
         }
         return null;

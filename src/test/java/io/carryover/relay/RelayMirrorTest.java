@@ -181,9 +181,10 @@ class RelayMirrorTest {
                     .setURI("/v1?" + QUERY)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             ws.pause(); // stop reading: the TCP window fills, then the relay's own limit trips
             ws.writeTextMessage("mirror:flood:4000:16384");
-            CloseReason upstreamClose = MirrorUpstream.awaitClose(1000, Duration.ofSeconds(20));
+            // An earlier test's guest may still be closing (1000, its own reason): wait for this one's.
+            CloseReason upstreamClose = MirrorUpstream.awaitClose(1000, "client connection closed by relay",
+                    Duration.ofSeconds(20));
             assertNotNull(upstreamClose, "the relay gave up on the stalled client and released upstream");
-            assertEquals("client connection closed by relay", upstreamClose.getMessage());
             ws.fetch(Long.MAX_VALUE);
         } finally {
             client.close();
