@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +41,7 @@ class ArchiveLagTest {
                 }
             }
         };
-        ArchiveWriter writer = new ArchiveWriter(config(), null, metrics, registry, new NewConversationListener() {
-            @Override
-            public void firstInboundText(Connection transaction, UUID conversationId, String genesysMessageId,
-                    Instant receivedAt) {
-            }
-
-            @Override
-            public void committed() {
-            }
-        }, (transaction, customerIds) -> java.util.Map.of());
+        ArchiveWriter writer = new ArchiveWriter(config(), null, metrics, registry, new NoConversationListener(), (transaction, customerIds) -> java.util.Map.of());
         ArchiveTap tap = new ArchiveTap(config(), writer, metrics);
         FrameTap.Listener connection = tap.open(DEPLOYMENT, Identity.MISSING);
 

@@ -173,14 +173,11 @@ class ArchiveLanesTest {
     @Test
     void aBatchThatIsNotFullWaitsItsLingerForMoreRecords() throws Exception {
         ArchiveWriter writer = writer(1, config.batchSize(), true, Duration.ofMillis(500));
-        String tokenHash = TokenHash.of(Guest.newToken());
-        CustomerKey guest = CustomerKey.guest(tokenHash);
-        UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, guest);
-        UUID conversation = UUID.randomUUID();
-        Consumer<ArchiveRecord> connection = writer.submitter(Instant.now());
-        connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, guest, Instant.now()));
-        connection.accept(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, guest,
-                Instant.now()));
+        Opened opened = openConversation(writer);
+        Consumer<ArchiveRecord> connection = opened.connection();
+        UUID session = opened.session();
+        UUID conversation = opened.conversation();
+        CustomerKey guest = opened.guest();
         for (int i = 0; i < 10; i++) {
             Thread.sleep(10);
             connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest,
@@ -201,6 +198,23 @@ class ArchiveLanesTest {
     /** The setting in effect inside the writer's transaction, as the new-conversation listener sees it. */
     private String synchronousCommitOfABatch(boolean synchronous) throws Exception {
         ArchiveWriter writer = writer(1, config.batchSize(), synchronous);
+        Opened opened = openConversation(writer);
+        Consumer<ArchiveRecord> connection = opened.connection();
+        UUID session = opened.session();
+        UUID conversation = opened.conversation();
+        CustomerKey guest = opened.guest();
+        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest,
+                message("Inbound", "hello"), true));
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> synchronousCommitSeen.containsKey(conversation));
+        writer.stop(System.nanoTime() + 5_000_000_000L);
+        return synchronousCommitSeen.get(conversation);
+    }
+
+    /** A new guest session on its own thread token, with one conversation opened, fed through {@code writer}. */
+    private record Opened(Consumer<ArchiveRecord> connection, CustomerKey guest, UUID session, UUID conversation) {
+    }
+
+    private static Opened openConversation(ArchiveWriter writer) {
         String tokenHash = TokenHash.of(Guest.newToken());
         CustomerKey guest = CustomerKey.guest(tokenHash);
         UUID session = SessionTracker.sessionId(DEPLOYMENT, tokenHash, guest);
@@ -209,11 +223,7 @@ class ArchiveLanesTest {
         connection.accept(new ArchiveRecord.SessionSeen(session, DEPLOYMENT, tokenHash, guest, Instant.now()));
         connection.accept(new ArchiveRecord.ConversationOpened(conversation, session, DEPLOYMENT, guest,
                 Instant.now()));
-        connection.accept(new ArchiveRecord.MessageSeen(session, conversation, DEPLOYMENT, guest,
-                message("Inbound", "hello"), true));
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> synchronousCommitSeen.containsKey(conversation));
-        writer.stop(System.nanoTime() + 5_000_000_000L);
-        return synchronousCommitSeen.get(conversation);
+        return new Opened(connection, guest, session, conversation);
     }
 
     private ArchiveWriter writer(int writers, int batchSize, boolean synchronousCommit) {

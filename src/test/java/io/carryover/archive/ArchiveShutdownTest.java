@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
-import java.sql.Connection;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -143,16 +142,7 @@ class ArchiveShutdownTest {
             };
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             ArchiveMetrics metrics = new ArchiveMetrics(registry);
-            writer = new ArchiveWriter(withTimeout, dataSource, metrics, registry, new NewConversationListener() {
-                @Override
-                public void firstInboundText(Connection transaction, UUID conversationId, String genesysMessageId,
-                        Instant receivedAt) {
-                }
-
-                @Override
-                public void committed() {
-                }
-            }, (transaction, customerIds) -> java.util.Map.of());
+            writer = new ArchiveWriter(withTimeout, dataSource, metrics, registry, new NoConversationListener(), (transaction, customerIds) -> java.util.Map.of());
             writer.start(null);
             tap = new ArchiveTap(withTimeout, writer, metrics);
             drain = new ArchiveDrain(withTimeout, tap, writer);
