@@ -1,6 +1,7 @@
 package io.carryover.archive;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,21 +58,12 @@ public class ArchiveTap implements FrameTap {
         return new Listener() {
             @Override
             public void fromClient(byte[] frame) {
-                long received = System.nanoTime();
-                run(partition, received, () -> {
-                    submitter.frameReceivedAt(received);
-                    tracker.fromClient(frame);
-                });
+                run(partition, new Parse(System.nanoTime(), submitter, tracker, frame, null));
             }
 
             @Override
             public void fromUpstream(byte[] frame) {
-                long received = System.nanoTime();
-                var receivedAt = clock.instant();
-                run(partition, received, () -> {
-                    submitter.frameReceivedAt(received);
-                    tracker.fromUpstream(frame, receivedAt);
-                });
+                run(partition, new Parse(System.nanoTime(), submitter, tracker, frame, clock.instant()));
             }
 
             @Override
@@ -81,11 +73,20 @@ public class ArchiveTap implements FrameTap {
         };
     }
 
-    /** A frame waiting to be parsed, with when the relay received it. */
-    private record Parse(long receivedAt, Runnable work) implements Runnable {
+    /**
+     * A frame waiting to be parsed, with when the relay received it ({@code upstreamAt}: also as wall-clock time, for
+     * the records; null for a client frame). One object per frame: it is created on the event loop.
+     */
+    private record Parse(long receivedAt, ArchiveWriter.Submitter submitter, SessionTracker tracker, byte[] frame,
+            Instant upstreamAt) implements Runnable {
         @Override
         public void run() {
-            work.run();
+            submitter.frameReceivedAt(receivedAt);
+            if (upstreamAt == null) {
+                tracker.fromClient(frame);
+            } else {
+                tracker.fromUpstream(frame, upstreamAt);
+            }
         }
     }
 
@@ -100,9 +101,9 @@ public class ArchiveTap implements FrameTap {
         return oldest == Long.MAX_VALUE ? 0 : Math.max(0, (System.nanoTime() - oldest) / 1e9);
     }
 
-    private void run(ThreadPoolExecutor partition, long receivedAt, Runnable work) {
+    private void run(ThreadPoolExecutor partition, Parse parse) {
         try {
-            partition.execute(new Parse(receivedAt, work));
+            partition.execute(parse);
         } catch (RejectedExecutionException e) {
             metrics.droppedAtTap();
         }
