@@ -49,4 +49,19 @@ public interface ArchiveConfig {
     /** On shutdown, how long to keep writing what is buffered. */
     @WithDefault("10s")
     Duration drainTimeout();
+
+    /** How often each replica looks for queued messages to add to the search index (SearchIndexer). */
+    @WithDefault("1s")
+    Duration searchIndexInterval();
+
+    /** Most message ids indexed in one transaction. */
+    @WithDefault("5000")
+    int searchIndexChunk();
+
+    /**
+     * Above this archive lag the search index waits: storing comes first, and a search still finds messages not yet
+     * indexed (at a higher cost).
+     */
+    @WithDefault("250ms")
+    Duration searchIndexYieldLag();
 }

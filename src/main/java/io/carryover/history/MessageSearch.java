@@ -29,9 +29,13 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Full-text search over archived message text with PostgreSQL's text search: the configured text-search
- * configuration, the GIN expression index of V7, {@code websearch_to_tsquery} (any input parses: quotes, operators,
- * SQL-shaped text are words or ignored, never syntax), {@code ts_rank} and {@code ts_headline}. Native SQL because
- * HQL has neither the {@code @@} operator nor the text-search functions.
+ * configuration, {@code websearch_to_tsquery} (any input parses: quotes, operators, SQL-shaped text are words or
+ * ignored, never syntax), {@code ts_rank} and {@code ts_headline}. Native SQL because HQL has neither the {@code @@}
+ * operator nor the text-search functions.
+ *
+ * <p>Messages are matched in two parts (V9): those with a stored vector through its GIN index, and those the archive
+ * has queued for the index but SearchIndexer has not reached yet, parsed on the fly. Every message with text is in
+ * one of the two, so a search is complete while the index catches up; the second part is what grows after a flood.
  *
  * <p>Results are ordered by (rank desc, message id): {@code ts_rank} without normalisation depends only on the message
  * and the query, never on the rest of the table, so a cursor on that key stays valid while messages are archived.
@@ -41,7 +45,10 @@ public class MessageSearch {
 
     private static final Logger LOG = Logger.getLogger(MessageSearch.class);
 
-    static final String INDEX = "message_text_search";
+    /** The stored vectors' configuration, whether they can serve this one, and the ids that may lack a vector. */
+    static final String STATE = """
+            select (select configuration = cast(:configuration as regconfig) from search_index), min(after_id), max(through_id)
+            from search_backlog""";
     /** A plain or schema-qualified identifier: it is written into SQL as a literal, so nothing else is accepted. */
     private static final Pattern CONFIGURATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
     // ts_headline puts these around each match; they are removed from the text first, so every one is a match marker.
@@ -74,23 +81,22 @@ public class MessageSearch {
     }
 
     /**
-     * The index is built with the configuration of the first migration run; a configuration changed since then
-     * still finds the right messages, but without the index (every search reads every message). Say so at start.
+     * The stored vectors are made with the configuration of the first migration run; a configuration changed since then
+     * still finds the right messages, but without them (every search parses every message). Say so at start.
      */
     void checkIndex(@Observes StartupEvent start) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "select cast(? as regconfig)::text, pg_get_indexdef(to_regclass(?))")) {
+                     "select cast(? as regconfig)::text, (select configuration::text from search_index)")) {
             ps.setString(1, config.searchConfiguration());
-            ps.setString(2, INDEX);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                String expected = "to_tsvector('" + rs.getString(1) + "'::regconfig, text)";
-                String definition = rs.getString(2);
-                if (definition == null || !definition.contains(expected)) {
-                    LOG.warnf("Message search uses text-search configuration %s but index %s is %s: searches will"
-                            + " read every message until an index on %s exists (README, History API search)",
-                            config.searchConfiguration(), INDEX, definition == null ? "missing" : definition, expected);
+                String configured = rs.getString(1);
+                String indexed = rs.getString(2);
+                if (!configured.equals(indexed)) {
+                    LOG.warnf("Message search uses text-search configuration %s but the search index is made with %s:"
+                            + " searches will read every message until it is rebuilt (README, History API search)",
+                            configured, indexed);
                 }
             }
         } catch (SQLException e) {
@@ -148,27 +154,37 @@ public class MessageSearch {
         if (scope != null && scope.isEmpty()) {
             return new Page<>(List.of(), null);
         }
-        String vector = "to_tsvector(" + regconfig + ", m.text)";
-        String rank = "ts_rank(" + vector + ", query)";
+        Object[] state = (Object[]) em.createNativeQuery(STATE).setParameter("configuration", config.searchConfiguration())
+                .getSingleResult();
+        boolean vectorsUsable = Boolean.TRUE.equals(state[0]);
+        Long queuedAfter = state[1] == null ? null : ((Number) state[1]).longValue();
+        Long queuedThrough = state[2] == null ? null : ((Number) state[2]).longValue();
+        String filters = (customerId == null ? "" : " and c.customer_id = :customer")
+                + (scope == null ? "" : " and c.deployment_id in (:scope)");
+        String parsed = "to_tsvector(" + regconfig + ", m.text)";
+        List<String> parts = new ArrayList<>(2);
+        if (vectorsUsable) {
+            parts.add(part("s.vector", """
+                    from message_search s
+                    join message m on m.id = s.message_id""", "", filters, after != null));
+            if (queuedAfter != null) {
+                // Every message with text that lacks a vector lies in a queued range, so this one range holds them all.
+                parts.add(part(parsed, "from message m", " and m.id > :queuedAfter and m.id <= :queuedThrough"
+                        + " and not exists (select 1 from message_search x where x.message_id = m.id)",
+                        filters, after != null));
+            }
+        } else {
+            parts.add(part(parsed, "from message m", "", filters, after != null));
+        }
         String sql = """
                 select p.id, p.genesys_message_id, p.conversation_id, p.customer_id, p.channel_time, p.direction,
                        p.rank, ts_headline(%1$s, translate(p.text, :marks, ''), p.query, :options) as snippet
                 from (
-                    select m.id, m.genesys_message_id, m.conversation_id, c.customer_id, m.channel_time, m.direction,
-                           m.text, query, %3$s as rank
-                    from message m
-                    join conversation c on c.id = m.conversation_id
-                    cross join websearch_to_tsquery(%1$s, :q) as query
-                    where %2$s @@ query %4$s
-                    order by rank desc, m.id
+                    %2$s
+                    order by rank desc, id
                     limit :limit
                 ) p
-                order by p.rank desc, p.id""".formatted(regconfig, vector, rank,
-                (customerId == null ? "" : " and c.customer_id = :customer")
-                        + (scope == null ? "" : " and c.deployment_id in (:scope)")
-                        + (after == null ? ""
-                                : " and (" + rank + " < cast(:rank as real) or (" + rank
-                                        + " = cast(:rank as real) and m.id > :after))"));
+                order by p.rank desc, p.id""".formatted(regconfig, String.join("\nunion all\n", parts));
         @SuppressWarnings("unchecked")
         NativeQuery<Object[]> nq = (NativeQuery<Object[]>) em.createNativeQuery(sql, Object[].class)
                 .unwrap(NativeQuery.class);
@@ -188,6 +204,9 @@ public class MessageSearch {
         }
         if (after != null) {
             nq.setParameter("rank", afterRank).setParameter("after", afterId);
+        }
+        if (vectorsUsable && queuedAfter != null) {
+            nq.setParameter("queuedAfter", queuedAfter).setParameter("queuedThrough", queuedThrough);
         }
         List<Hit> hits = new ArrayList<>();
         em.createNativeQuery("select set_config('plan_cache_mode', 'force_custom_plan', true),"
@@ -217,6 +236,20 @@ public class MessageSearch {
             next = Cursor.encode(list, List.of(Float.toString(last.rank()), Long.toString(last.messageId())));
         }
         return new Page<>(List.copyOf(hits), next);
+    }
+
+    /** One part of the matches: messages whose vector is {@code vector}, from {@code source}, ranked. */
+    private String part(String vector, String source, String conditions, String filters, boolean afterCursor) {
+        String rank = "ts_rank(" + vector + ", query)";
+        return """
+                (select m.id, m.genesys_message_id, m.conversation_id, c.customer_id, m.channel_time, m.direction,
+                        m.text, query, %2$s as rank
+                 %3$s
+                 join conversation c on c.id = m.conversation_id
+                 cross join websearch_to_tsquery(%4$s, :q) as query
+                 where %1$s @@ query%5$s%6$s%7$s)""".formatted(vector, rank, source, regconfig, conditions, filters,
+                afterCursor ? " and (" + rank + " < cast(:rank as real) or (" + rank
+                        + " = cast(:rank as real) and m.id > :after))" : "");
     }
 
     /** What the audit log keeps of a search: the query's length and the hits returned, never the query itself. */

@@ -68,7 +68,7 @@ class ArchiveLagTest {
     }
 
     private static ArchiveConfig config() {
-        return new ArchiveConfig() {
+        return new WriterConfig() {
             @Override
             public int bufferCapacity() {
                 return 1000;

@@ -231,7 +231,7 @@ class ArchiveLanesTest {
     }
 
     private ArchiveWriter writer(int writers, int batchSize, boolean synchronousCommit, Duration linger) {
-        ArchiveConfig lanes = new ArchiveConfig() {
+        ArchiveConfig lanes = new WriterConfig() {
             @Override
             public int bufferCapacity() {
                 return config.bufferCapacity();

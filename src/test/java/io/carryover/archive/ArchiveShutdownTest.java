@@ -99,7 +99,7 @@ class ArchiveShutdownTest {
         final ArchiveDrain drain;
 
         StandaloneArchive(Duration drainTimeout) {
-            ArchiveConfig withTimeout = new ArchiveConfig() {
+            ArchiveConfig withTimeout = new WriterConfig() {
                 @Override
                 public int bufferCapacity() {
                     return config.bufferCapacity();

@@ -138,6 +138,26 @@ final class ArchiveBench {
             }
             double backendCpu = backendTicks / 100.0;
             double generatorCpu = (cpuTicks(Path.of("/proc/self/stat")) - generatorStart) / 100.0;
+            // The search index yields to the archive during a flood: how far behind it was, and what catching up took.
+            double queuedIds = relay.metric("carryover_search_backlog_ids", null);
+            long indexStart = System.nanoTime();
+            java.util.Map<Long, Long> indexBackendsStart = backendTicks();
+            long indexDeadline = indexStart + 900_000_000_000L;
+            while (relay.metric("carryover_search_backlog_ids", null) > 0 && System.nanoTime() < indexDeadline) {
+                Thread.sleep(1000);
+            }
+            double indexSeconds = (System.nanoTime() - indexStart) / 1e9;
+            long indexTicks = 0;
+            for (var backend : backendTicks().entrySet()) {
+                indexTicks += backend.getValue() - indexBackendsStart.getOrDefault(backend.getKey(), 0L);
+            }
+            double indexedMessages = relay.metric("carryover_search_indexed_messages_total", null);
+            String searchIndex = String.format(Locale.ROOT, " Search index: %.0f message ids still queued when the"
+                    + " archive had stored the flood; %s %.0f s later (%.0f messages indexed in all; PostgreSQL %.1f"
+                    + " CPU seconds meanwhile, %.0f µs per message).", queuedIds,
+                    relay.metric("carryover_search_backlog_ids", null) > 0 ? "still not caught up" : "caught up",
+                    indexSeconds, indexedMessages, indexTicks / 100.0,
+                    indexTicks * 1e4 / Math.max(1, indexedMessages));
             StringBuilder byThread = new StringBuilder();
             threads.forEach((group, ticks) -> byThread.append(byThread.length() == 0 ? "" : ", ").append(group)
                     .append(' ').append(String.format(Locale.ROOT, "%.1f", ticks / 100.0)));
@@ -154,7 +174,8 @@ final class ArchiveBench {
                     samplesOverOneSecond, samples, dropped, sent - stored,
                     stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu, generatorCpu,
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
-                    batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds);
+                    batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds)
+                    + searchIndex;
         }
     }
 

@@ -69,6 +69,7 @@ class RetentionTest {
                 Timestamp.from(cutoff.minus(Duration.ofDays(300))));
         double before = Metrics.value("carryover_history_retention_deleted_total", "table=\"conversation\"");
 
+        Archive.awaitSearchIndexed(); // conversations being indexed are left for the next run
         Retention.Counts counts = retention.run(cutoff, 500);
 
         assertEquals(java.util.Set.of(activeStillTalking, justInside),
@@ -98,6 +99,7 @@ class RetentionTest {
         long expected = Archive.count("select count(*) from conversation where coalesce(ended_at, started_at) < ?",
                 Timestamp.from(cutoff));
 
+        Archive.awaitSearchIndexed();
         Retention.Counts counts = retention.run(cutoff, 100);
 
         assertEquals(expected, counts.of("conversation"));
@@ -118,6 +120,7 @@ class RetentionTest {
         }
         long expected = Archive.count("select count(*) from conversation where coalesce(ended_at, started_at) < ?",
                 Timestamp.from(cutoff));
+        Archive.awaitSearchIndexed();
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         try {

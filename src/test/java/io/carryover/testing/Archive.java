@@ -109,6 +109,11 @@ public final class Archive {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 
+    /** Waits until the search indexer has every queued message (it holds their conversations while it indexes). */
+    public static void awaitSearchIndexed() {
+        eventually(() -> count("select count(*) from search_backlog") == 0);
+    }
+
     private interface Row<T> {
         T read(ResultSet rs) throws SQLException;
     }

@@ -1,0 +1,165 @@
+package io.carryover.archive;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Turns the queued id ranges of {@code search_backlog} (V9) into stored text-search vectors, off the archive writer's
+ * transaction: updating the GIN index there was about half of PostgreSQL's cost per archived message. Yields while the
+ * archive lags, so a flood is stored first and indexed afterwards; searches stay complete meanwhile (they match queued
+ * messages on the fly). Every replica runs it: each claims a queued range with {@code skip locked}.
+ *
+ * <p>Lock order: the conversations of a chunk are locked ({@code for key share}, by id) before their vectors are
+ * inserted. Erasure and retention take a conversation ({@code for update}) before deleting its messages, so the two
+ * meet at the conversation row and never wait on each other in a cycle at the message rows.
+ */
+@ApplicationScoped
+public class SearchIndexer {
+
+    private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
+
+    static final String CLAIM = """
+            select id, after_id, through_id from search_backlog order by id limit 1 for update skip locked""";
+    static final String LOCK_CONVERSATIONS = """
+            select id from conversation
+            where id in (select conversation_id from message where id > ? and id <= ? and text is not null)
+            order by id for key share""";
+    static final String INDEX = """
+            insert into message_search (message_id, vector)
+            select m.id, to_tsvector(s.configuration, m.text) from message m cross join search_index s
+            where m.id > ? and m.id <= ? and m.text is not null and m.conversation_id = any(?)
+            on conflict (message_id) do nothing""";
+    static final String BACKLOG = """
+            select coalesce(sum(through_id - after_id), 0), coalesce(extract(epoch from now() - min(queued_at)), 0)
+            from search_backlog""";
+
+    private final DataSource dataSource;
+    private final ArchiveWriter writer;
+    private final ArchiveConfig config;
+    private final Counter indexed;
+    private final AtomicLong backlogIds = new AtomicLong();
+    private volatile double lagSeconds;
+    private volatile boolean stopping;
+    private volatile boolean healthy = true;
+
+    SearchIndexer(DataSource dataSource, ArchiveWriter writer, ArchiveConfig config, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+        this.config = config;
+        this.indexed = registry.counter("carryover.search.indexed.messages");
+        registry.gauge("carryover.search.backlog.ids", backlogIds);
+        registry.gauge("carryover.search.lag.seconds", this, indexer -> indexer.lagSeconds);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    @Scheduled(every = "${carryover.archive.search-index-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            while (!stopping && writer.lagSeconds() <= config.searchIndexYieldLag().toMillis() / 1000.0
+                    && indexNext()) {
+                // one chunk per transaction, until the queue is empty or the archive needs the machine
+            }
+            refreshBacklog();
+            if (!healthy) {
+                LOG.info("search index: indexing again");
+                healthy = true;
+            }
+        } catch (SQLException e) {
+            // Nothing is lost: an unfinished chunk stays queued (an erasure that wins a race for a message lands here).
+            if (healthy) {
+                LOG.warnf("search index: chunk not indexed (SQLState %s); retried every run", e.getSQLState());
+                healthy = false;
+            }
+        }
+    }
+
+    /** Indexes the oldest unclaimed queued range, at most {@code search-index-chunk} ids of it; false when none. */
+    public boolean indexNext() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                long id;
+                long after;
+                long through;
+                try (PreparedStatement ps = connection.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        connection.commit();
+                        return false;
+                    }
+                    id = rs.getLong(1);
+                    after = rs.getLong(2);
+                    through = rs.getLong(3);
+                }
+                long upTo = Math.min(through, after + config.searchIndexChunk());
+                List<UUID> conversations = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement(LOCK_CONVERSATIONS)) {
+                    ps.setLong(1, after);
+                    ps.setLong(2, upTo);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            conversations.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                if (!conversations.isEmpty()) {
+                    try (PreparedStatement ps = connection.prepareStatement(INDEX)) {
+                        Array locked = connection.createArrayOf("uuid", conversations.toArray());
+                        ps.setLong(1, after);
+                        ps.setLong(2, upTo);
+                        ps.setArray(3, locked);
+                        indexed.increment(ps.executeUpdate());
+                    }
+                }
+                try (PreparedStatement ps = connection.prepareStatement(upTo == through
+                        ? "delete from search_backlog where id = ?"
+                        : "update search_backlog set after_id = ? where id = ?")) {
+                    if (upTo == through) {
+                        ps.setLong(1, id);
+                    } else {
+                        ps.setLong(1, upTo);
+                        ps.setLong(2, id);
+                    }
+                    ps.executeUpdate();
+                }
+                connection.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void refreshBacklog() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(BACKLOG);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            backlogIds.set(rs.getLong(1));
+            lagSeconds = rs.getDouble(2);
+        }
+    }
+}
