@@ -21,6 +21,14 @@ final class ServiceProcess implements AutoCloseable {
     static final String JAVA = System.getProperty("bench.java", "").isBlank()
             ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : System.getProperty("bench.java").trim();
 
+    /**
+     * HTTP/1.1 and a timeout on every request: the default client's HTTP/2 upgrade request once never got an answer from
+     * a saturated relay, and without a timeout the archive phase then waited forever while its flood went on.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
     private final Process process;
     private final int port;
     private final String name;
@@ -67,15 +75,14 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady(Path log, Duration readyWithin) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + readyWithin.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + log);
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/q/health/ready")).timeout(REQUEST_TIMEOUT).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -126,8 +133,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** One sample from the service's Prometheus endpoint (0 if absent). */
     double metric(String name, String label) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/q/metrics")).build(),
+        String body = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/q/metrics")).timeout(REQUEST_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double total = 0;
         for (String line : body.split("\n")) {
