@@ -37,8 +37,9 @@ public class SearchIndexer {
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
 
+    private static final int CLAIM_AT_ONCE = 200;
     static final String CLAIM = """
-            select id, after_id, through_id from search_backlog order by id limit 1 for update skip locked""";
+            select id, after_id, through_id from search_backlog order by id limit ? for update skip locked""";
     // Both statements read the chunk first, by primary key range (materialized): with the conversations' ids as an
     // index condition the planner chose the conversation index and read every message of them (1 s per chunk, measured).
     static final String LOCK_CONVERSATIONS = """
@@ -100,23 +101,42 @@ public class SearchIndexer {
         }
     }
 
-    /** Indexes the oldest unclaimed queued range, at most {@code search-index-chunk} ids of it; false when none. */
+    /**
+     * Indexes the oldest unclaimed queued ranges in one transaction: as many as fit together in
+     * {@code search-index-chunk} ids (a quiet relay queues a small range per writer batch, dozens a second), or the
+     * first {@code search-index-chunk} ids of a longer one. False when nothing is queued.
+     */
     public boolean indexNext() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 ArchiveWriter.beginBatch(connection, true); // every statement below is driven by a primary key range
-                long id;
-                long after;
-                long through;
-                try (PreparedStatement ps = connection.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        connection.commit();
-                        return false;
+                List<Long> claimed = new ArrayList<>();
+                long after = 0;
+                long through = 0;
+                try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+                    ps.setInt(1, CLAIM_AT_ONCE);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long rangeAfter = rs.getLong(2);
+                            long rangeThrough = rs.getLong(3);
+                            if (claimed.isEmpty()) {
+                                after = rangeAfter;
+                                through = rangeThrough;
+                            } else if (Math.max(through, rangeThrough) - Math.min(after, rangeAfter)
+                                    <= config.searchIndexChunk()) {
+                                after = Math.min(after, rangeAfter);
+                                through = Math.max(through, rangeThrough);
+                            } else {
+                                break; // claimed but left as it is: the lock ends with this transaction
+                            }
+                            claimed.add(rs.getLong(1));
+                        }
                     }
-                    id = rs.getLong(1);
-                    after = rs.getLong(2);
-                    through = rs.getLong(3);
+                }
+                if (claimed.isEmpty()) {
+                    connection.commit();
+                    return false;
                 }
                 long upTo = Math.min(through, after + config.searchIndexChunk());
                 List<UUID> conversations = new ArrayList<>();
@@ -138,16 +158,19 @@ public class SearchIndexer {
                         indexed.increment(ps.executeUpdate());
                     }
                 }
-                try (PreparedStatement ps = connection.prepareStatement(upTo == through
-                        ? "delete from search_backlog where id = ?"
-                        : "update search_backlog set after_id = ? where id = ?")) {
-                    if (upTo == through) {
-                        ps.setLong(1, id);
-                    } else {
-                        ps.setLong(1, upTo);
-                        ps.setLong(2, id);
+                if (upTo == through) {
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            "delete from search_backlog where id = any(?)")) {
+                        ps.setArray(1, connection.createArrayOf("bigint", claimed.toArray()));
+                        ps.executeUpdate();
                     }
-                    ps.executeUpdate();
+                } else { // one long range, partly done
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            "update search_backlog set after_id = ? where id = ?")) {
+                        ps.setLong(1, upTo);
+                        ps.setLong(2, claimed.get(0));
+                        ps.executeUpdate();
+                    }
                 }
                 connection.commit();
                 return true;

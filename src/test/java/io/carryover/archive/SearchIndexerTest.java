@@ -80,6 +80,25 @@ class SearchIndexerTest {
     }
 
     @Test
+    void smallRangesQueuedOneByOneAreIndexedInOneTransaction() throws SQLException {
+        while (indexer.indexNext()) {
+            // what other tests left
+        }
+        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "small-" + UUID.randomUUID());
+        // One statement per message, as a quiet relay's writer batches are: three queued ranges of one id each.
+        UUID conversation = HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now(), null,
+                List.of(Line.customer("one"), Line.agent("two"), Line.customer("three")));
+        assertEquals(3L, Archive.count("select count(*) from search_backlog"));
+
+        assertTrue(indexer.indexNext());
+
+        assertEquals(0L, Archive.count("select count(*) from search_backlog"), "all three in one chunk of three ids");
+        assertEquals(3L, Archive.count("select count(*) from message_search s join message m on m.id = s.message_id"
+                + " where m.conversation_id = ?", conversation));
+        assertFalse(indexer.indexNext());
+    }
+
+    @Test
     void messagesWithoutTextAndRangesIndexedTwiceAreNoOps() throws SQLException {
         UUID customer = HistorySeed.customer(Sandbox.ISSUER, "events-" + UUID.randomUUID());
         UUID conversation = HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now(), null,
