@@ -79,7 +79,7 @@ public class SearchIndexer {
         stopping = true;
     }
 
-    @Scheduled(every = "${carryover.archive.search-index-interval:1s}",
+    @Scheduled(every = "${carryover.archive.search-index-interval:0.2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
