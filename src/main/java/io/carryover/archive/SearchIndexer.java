@@ -64,7 +64,8 @@ public class SearchIndexer {
     private final AtomicLong backlogIds = new AtomicLong();
     private volatile double lagSeconds;
     private volatile boolean stopping;
-    private volatile boolean healthy = true;
+    private volatile long backoffMillis;
+    private volatile long pausedUntil = System.nanoTime();
 
     SearchIndexer(DataSource dataSource, ArchiveWriter writer, ArchiveConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
@@ -82,22 +83,27 @@ public class SearchIndexer {
     @Scheduled(every = "${carryover.archive.search-index-interval:0.2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        if (System.nanoTime() - pausedUntil < 0) {
+            return;
+        }
         try {
             while (!stopping && writer.lagSeconds() <= config.searchIndexYieldLag().toMillis() / 1000.0
                     && indexNext()) {
                 // one chunk per transaction, until the queue is empty or the archive needs the machine
             }
             refreshBacklog();
-            if (!healthy) {
+            if (backoffMillis > 0) {
                 LOG.info("search index: indexing again");
-                healthy = true;
+                backoffMillis = 0;
             }
         } catch (SQLException e) {
-            // Nothing is lost: an unfinished chunk stays queued (an erasure that wins a race for a message lands here).
-            if (healthy) {
-                LOG.warnf("search index: chunk not indexed (SQLState %s); retried every run", e.getSQLState());
-                healthy = false;
+            // Nothing is lost: an unfinished chunk stays queued. Retried with backoff, as the writer does: asking the
+            // pool five times a second during an outage kept other callers waiting for connections.
+            if (backoffMillis == 0) {
+                LOG.warnf("search index: chunk not indexed (SQLState %s); retried with backoff", e.getSQLState());
             }
+            backoffMillis = Math.min(Math.max(1000, backoffMillis * 2), config.maxRetryBackoff().toMillis());
+            pausedUntil = System.nanoTime() + backoffMillis * 1_000_000;
         }
     }
 
