@@ -15,8 +15,7 @@ import java.util.List;
 final class ServiceProcess implements AutoCloseable {
 
     /** Heap and GC of the service JVMs: {@code -Dbench.jvm="..."} to compare settings. */
-    static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.jvm",
-            "-Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19").trim().split("\\s+"));
+    static final List<String> JVM_FLAGS = List.of(System.getProperty("bench.jvm", "-Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20").trim().split("\\s+"));
 
     /** The service JVMs' java ({@code -Dbench.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}); default this JVM's. */
     static final String JAVA = System.getProperty("bench.java", "").isBlank()
