@@ -47,6 +47,15 @@ class SearchIndexTest {
         }
     }
 
+    /** A new customer with one conversation of one line, its vector stored. */
+    private UUID indexedCustomerSaying(String text) throws SQLException {
+        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "search-index-" + UUID.randomUUID());
+        HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now().minusSeconds(60), null,
+                List.of(Line.customer(text)));
+        indexEverything();
+        return customer;
+    }
+
     @Test
     void queuedAndIndexedMessagesAreFoundAlikeAndOnce() throws SQLException {
         UUID customer = HistorySeed.customer(Sandbox.ISSUER, "search-index-" + UUID.randomUUID());
@@ -85,10 +94,7 @@ class SearchIndexTest {
 
     @Test
     void withAnotherConfigurationThanTheVectorsEveryMessageIsParsed() throws SQLException {
-        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "search-cfg-" + UUID.randomUUID());
-        HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now().minusSeconds(60), null,
-                List.of(Line.customer("the payments were declined")));
-        indexEverything();
+        UUID customer = indexedCustomerSaying("the payments were declined");
         // As if the vectors had been made with english: they hold 'payment', not 'payments'.
         HistorySeed.execute("update search_index set configuration = 'english'");
         HistorySeed.execute("update message_search s set vector = to_tsvector('english', m.text) from message m"
@@ -105,10 +111,7 @@ class SearchIndexTest {
 
     @Test
     void erasingACustomerErasesTheVectorsOfTheirWords() throws SQLException {
-        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "search-erase-" + UUID.randomUUID());
-        HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now().minusSeconds(60), null,
-                List.of(Line.customer("my maiden name is Zanzibarova")));
-        indexEverything();
+        UUID customer = indexedCustomerSaying("my maiden name is Zanzibarova");
         assertEquals(1L, Archive.count("select count(*) from message_search where vector @@ 'zanzibarova'::tsquery"));
 
         as(HistoryApi.serviceToken("history.erase")).delete("/api/v1/customers/{id}", customer).then().statusCode(200);
