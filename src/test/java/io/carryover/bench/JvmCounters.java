@@ -65,13 +65,14 @@ final class JvmCounters implements AutoCloseable {
     }
 
     /**
-     * Which collector beans count stop-the-world pauses: G1's "G1 Young Generation" (young and mixed) and "G1 Old
-     * Generation" (full GCs) are pauses, "G1 Concurrent GC" (Java 20+) is not; ZGC and Shenandoah report their pauses
-     * in the "… Pauses" beans ("ZGC Minor Pauses", "ZGC Major Pauses" for generational ZGC), while the "… Cycles"
-     * beans time mostly concurrent work. Serial and Parallel collectors only pause.
+     * Which collector beans count stop-the-world pauses: G1's "G1 Young Generation" (young and mixed), "G1 Old
+     * Generation" (full GCs) and "G1 Concurrent GC" (Java 20+: it times the Remark and Cleanup pauses, not the
+     * concurrent marking; checked against -Xlog:gc on Temurin 25) are pauses; ZGC and Shenandoah report their pauses
+     * in the "… Pauses" beans ("ZGC Minor Pauses", "Shenandoah Pauses"), while their "… Cycles" beans time mostly
+     * concurrent work. Serial and Parallel collectors only pause.
      */
     static boolean isPause(String collector) {
-        return !collector.contains("Cycles") && !collector.contains("Concurrent");
+        return !collector.contains("Cycles");
     }
 
     List<String> pauseCollectorNames() {
