@@ -136,7 +136,8 @@ public final class Bench {
             try {
                 for (int i = 0; i < variants.size(); i++) {
                     RelayVariant variant = variants.get(i);
-                    relays.put(variant.path(), ServiceProcess.start("relay" + variant.suffix(), jar,
+                    relays.put(variant.path(), ServiceProcess.start("relay" + variant.suffix(),
+                            variant.jar() != null ? variant.jar() : jar,
                             i == 0 ? RELAY_PORT : VARIANT_PORTS + i - 1, List.of(
                                     "-Dcarryover.relay.upstream-url=ws://localhost:" + UPSTREAM_PORT + "/sandbox/guest/v1",
                                     "-Dquarkus.datasource.jdbc.url=" + DB + RELAY_DB), Duration.ofSeconds(60),
@@ -171,8 +172,12 @@ public final class Bench {
         }
     }
 
-    /** The relay JVM(s) under test: one with bench.jvm, or one per {@code -Dbench.gcs="name:flags;name:flags"}. */
-    private record RelayVariant(String name, List<String> flags) {
+    /**
+     * The relay JVM(s) under test: one with bench.jvm, or one per {@code -Dbench.gcs="name:flags;name:flags"}; a
+     * {@code jar=/path/quarkus-run.jar} among a variant's flags runs another build (a code change against the one
+     * before it, in the same rounds), else {@code jar} is null: the build under test.
+     */
+    private record RelayVariant(String name, List<String> flags, Path jar) {
         String path() {
             return name.isEmpty() ? "through Carryover" : "through Carryover (" + name + ")";
         }
@@ -183,7 +188,7 @@ public final class Bench {
 
         @Override
         public String toString() {
-            return name + " (" + String.join(" ", flags) + ")";
+            return name + " (" + String.join(" ", flags) + (jar == null ? "" : "; build " + jar) + ")";
         }
     }
 
@@ -191,15 +196,22 @@ public final class Bench {
     private static List<RelayVariant> relayVariants() {
         String gcs = System.getProperty("bench.gcs", "").trim();
         if (gcs.isEmpty()) {
-            return List.of(new RelayVariant("", ServiceProcess.JVM_FLAGS));
+            return List.of(new RelayVariant("", ServiceProcess.JVM_FLAGS, null));
         }
         List<String> base = ServiceProcess.JVM_FLAGS.stream().filter(f -> !f.matches("-XX:[+-]Use\\w*GC")).toList();
         List<RelayVariant> variants = new ArrayList<>();
         for (String variant : gcs.split(";")) {
             int colon = variant.indexOf(':');
             List<String> flags = new ArrayList<>(base);
-            flags.addAll(List.of(variant.substring(colon + 1).trim().split("\\s+")));
-            variants.add(new RelayVariant(variant.substring(0, colon).trim(), flags));
+            Path otherBuild = null;
+            for (String flag : variant.substring(colon + 1).trim().split("\\s+")) {
+                if (flag.startsWith("jar=")) {
+                    otherBuild = Path.of(flag.substring("jar=".length()));
+                } else {
+                    flags.add(flag);
+                }
+            }
+            variants.add(new RelayVariant(variant.substring(0, colon).trim(), flags, otherBuild));
         }
         return variants;
     }
@@ -660,7 +672,26 @@ public final class Bench {
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
         long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                 .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memKb / 1024 / 1024 + " GiB";
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memKb / 1024 / 1024 + " GiB, "
+                + "kernel " + System.getProperty("os.version") + ", " + damon();
+    }
+
+    /**
+     * Whether the kernel's DAMON monitor is running (some VMs run it to page cold memory out): in one pinned run on the
+     * AMD EPYC VM, nginx's own added p99 went from +3.1 to +0.76 ms with it off, so the report says which it was.
+     */
+    private static String damon() throws Exception {
+        Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+        if (!Files.isDirectory(kdamonds)) {
+            return "no DAMON";
+        }
+        List<String> states = new ArrayList<>();
+        try (var entries = Files.list(kdamonds)) {
+            for (Path kdamond : entries.filter(Files::isDirectory).sorted().toList()) {
+                states.add(Files.readString(kdamond.resolve("state")).trim());
+            }
+        }
+        return states.isEmpty() ? "no DAMON monitor" : "DAMON monitors: " + String.join(", ", states);
     }
 
     static void recreateDatabase(String name) throws Exception {
