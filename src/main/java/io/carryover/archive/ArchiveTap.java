@@ -2,6 +2,7 @@ package io.carryover.archive;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +21,10 @@ import io.carryover.relay.FrameTap;
  * delays forwarding.
  *
  * <p>A frame is queued without waking the partition's thread: it wakes every {@link #PARSE_INTERVAL_NANOS} or once
- * {@link #WAKE_AT} frames wait. Woken per frame, it took the relay's core in the middle of the round trip it was
- * tapping (the event loop queues the copy before it forwards, and the answer arrives while the parse runs); batched,
- * parsing runs between round trips and costs a context switch per batch instead of per frame.
+ * {@link #WAKE_AT} frames wait (idle, it sleeps until a frame comes, then waits an interval before parsing). Woken
+ * per frame, it took the relay's core in the middle of the round trip it was tapping (the event loop queues the copy
+ * before it forwards, and the answer arrives while the parse runs); batched, parsing runs between round trips and
+ * costs a context switch per batch instead of per frame.
  */
 @ApplicationScoped
 public class ArchiveTap implements FrameTap {
@@ -108,20 +110,24 @@ public class ArchiveTap implements FrameTap {
             partition.stopping = true;
             LockSupport.unpark(partition.thread);
         }
+        boolean interrupted = false;
         for (Partition partition : partitions) {
             try {
-                partition.thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (!interrupted) {
+                    partition.thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
             }
             // Left: what the deadline cut off, or what arrived as the thread ended.
             partition.abandoned = true;
-            int left = partition.queue.size();
-            partition.queue.clear();
+            int left = partition.queue.drainTo(new ArrayList<>());
             if (left > 0) {
                 LOG.errorf("shutdown: %d frame copies not archived in time", left);
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -130,41 +136,68 @@ public class ArchiveTap implements FrameTap {
 
         final BlockingQueue<Parse> queue;
         final Thread thread;
+        /** Below {@link #WAKE_AT} when the queue is smaller: a burst must wake the thread before it fills the queue. */
+        final int wakeAt;
         volatile boolean stopping;
         volatile boolean abandoned;
+        /** Set after a whole interval without frames: the thread then sleeps until the next frame wakes it. */
+        volatile boolean idle;
 
         Partition(String name, int capacity) {
             queue = new ArrayBlockingQueue<>(capacity);
+            wakeAt = Math.max(1, Math.min(WAKE_AT, capacity / 2));
             thread = new Thread(this, name);
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** On the event loop: never blocks, never wakes the thread for a single frame. */
+        /** On the event loop: never blocks; wakes the thread only when it sleeps idle or a burst is waiting. */
         void offer(Parse parse) {
             if (stopping || !queue.offer(parse)) {
                 metrics.droppedAtTap();
-            } else if (queue.size() >= WAKE_AT) {
+            } else if (abandoned) {
+                if (queue.remove(parse)) {
+                    metrics.droppedAtTap();
+                }
+            } else if (idle || queue.size() >= wakeAt) {
                 LockSupport.unpark(thread);
             }
         }
 
         @Override
         public void run() {
+            boolean emptyLastTime = false;
             while (!abandoned) {
                 Parse parse = queue.poll();
                 if (parse == null) {
                     if (stopping) {
                         return;
                     }
-                    LockSupport.parkNanos(this, PARSE_INTERVAL_NANOS);
+                    Thread.interrupted(); // a stray interrupt would make every park return at once
+                    if (emptyLastTime) {
+                        // Idle: no timer wake-ups until traffic returns. The flag is set before the queue is read
+                        // again, so a frame offered meanwhile is either seen here or wakes the thread.
+                        idle = true;
+                        if (queue.isEmpty() && !stopping) {
+                            LockSupport.park(this);
+                            idle = false;
+                            // Woken by a frame: the round trip it belongs to finishes, and more frames gather, first.
+                            LockSupport.parkNanos(this, PARSE_INTERVAL_NANOS);
+                        }
+                        idle = false;
+                    } else {
+                        LockSupport.parkNanos(this, PARSE_INTERVAL_NANOS);
+                    }
+                    emptyLastTime = true;
                     continue;
                 }
+                emptyLastTime = false;
                 try {
                     parse.run();
-                } catch (RuntimeException e) {
-                    // A fault of ours, not of the frame (malformed frames are counted by the tracker); never logs
-                    // content, and the partition goes on with the next frame.
+                } catch (Throwable e) {
+                    // A fault of ours, not of the frame (malformed frames are counted by the tracker), or an Error
+                    // such as OutOfMemoryError: logged without content, and the partition goes on with the next
+                    // frame instead of leaving its connections unarchived.
                     LOG.errorf("archive parse failed: %s", e.getClass().getName());
                 }
             }

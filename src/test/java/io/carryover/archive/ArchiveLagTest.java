@@ -67,7 +67,7 @@ class ArchiveLagTest {
         tap.stop(System.nanoTime());
     }
 
-    private static ArchiveConfig config() {
+    static ArchiveConfig config() {
         return new WriterConfig() {
             @Override
             public int bufferCapacity() {
