@@ -24,6 +24,7 @@ class ArchiveMetrics {
     final Timer batchWrite;
     final DistributionSummary batchRecords;
     private final Counter droppedTap;
+    private final Counter droppedParse;
     private final Counter droppedBuffer;
     private final Counter droppedRejected;
     private final Counter droppedErased;
@@ -38,6 +39,7 @@ class ArchiveMetrics {
         batchWrite = registry.timer("carryover.archive.batch.write");
         batchRecords = registry.summary("carryover.archive.batch.records");
         droppedTap = registry.counter("carryover.archive.dropped", "stage", "tap");
+        droppedParse = registry.counter("carryover.archive.dropped", "stage", "parse");
         droppedBuffer = registry.counter("carryover.archive.dropped", "stage", "buffer");
         droppedRejected = registry.counter("carryover.archive.dropped", "stage", "rejected");
         droppedErased = registry.counter("carryover.archive.dropped", "stage", "erased");
@@ -60,6 +62,12 @@ class ArchiveMetrics {
     void droppedAtTap() {
         droppedTap.increment();
         logDrop("tap queue full");
+    }
+
+    /** A fault of ours while parsing a frame (malformed frames are {@link #unparsable}): its records are lost. */
+    void droppedAtParse(Throwable fault) {
+        droppedParse.increment();
+        logDrop("parse failed (" + fault.getClass().getName() + ")");
     }
 
     void droppedAtBuffer() {

@@ -178,13 +178,15 @@ public class ArchiveTap implements FrameTap {
                         // Idle: no timer wake-ups until traffic returns. The flag is set before the queue is read
                         // again, so a frame offered meanwhile is either seen here or wakes the thread.
                         idle = true;
-                        if (queue.isEmpty() && !stopping) {
+                        boolean slept = queue.isEmpty() && !stopping;
+                        if (slept) {
                             LockSupport.park(this);
-                            idle = false;
+                        }
+                        idle = false;
+                        if (slept) {
                             // Woken by a frame: the round trip it belongs to finishes, and more frames gather, first.
                             LockSupport.parkNanos(this, PARSE_INTERVAL_NANOS);
                         }
-                        idle = false;
                     } else {
                         LockSupport.parkNanos(this, PARSE_INTERVAL_NANOS);
                     }
@@ -195,10 +197,9 @@ public class ArchiveTap implements FrameTap {
                 try {
                     parse.run();
                 } catch (Throwable e) {
-                    // A fault of ours, not of the frame (malformed frames are counted by the tracker), or an Error
-                    // such as OutOfMemoryError: logged without content, and the partition goes on with the next
-                    // frame instead of leaving its connections unarchived.
-                    LOG.errorf("archive parse failed: %s", e.getClass().getName());
+                    // A fault of ours, or an Error such as OutOfMemoryError: counted and logged without content, and
+                    // the partition goes on with the next frame instead of leaving its connections unarchived.
+                    metrics.droppedAtParse(e);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.carryover.archive;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ class ArchiveTapTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> writer.buffered() > 0);
         assertTrue(failed.get(), "the fault happened");
+        assertEquals(1.0, registry.get("carryover.archive.dropped").tag("stage", "parse").counter().count(),
+                "the lost frame is counted");
         tap.stop(System.nanoTime());
     }
 }
