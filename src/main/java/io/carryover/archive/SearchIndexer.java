@@ -25,7 +25,7 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Turns the queued id ranges of {@code search_backlog} (V9) into stored text-search vectors, off the archive writer's
  * transaction: updating the GIN index there was about half of PostgreSQL's cost per archived message. Yields while the
- * archive lags, so a flood is stored first and indexed afterwards; searches stay complete meanwhile (they match queued
+ * archive lags or stores a flood ({@link StoreRate}), so a flood is stored first and indexed afterwards; searches stay complete meanwhile (they match queued
  * messages on the fly). Every replica runs it: each claims a queued range with {@code skip locked}.
  *
  * <p>Lock order: the conversations of a chunk are locked ({@code for key share}, by id) before their vectors are
@@ -69,6 +69,8 @@ public class SearchIndexer {
     private final ArchiveConfig config;
     private final Counter indexed;
     private final AtomicLong backlogIds = new AtomicLong();
+    private final StoreRate storeRate = new StoreRate();
+    private volatile boolean yielding;
     private volatile double lagSeconds;
     private volatile boolean stopping;
     private volatile long backoffMillis;
@@ -82,6 +84,7 @@ public class SearchIndexer {
         this.indexed = registry.counter("carryover.search.indexed.messages");
         registry.gauge("carryover.search.backlog.ids", backlogIds);
         registry.gauge("carryover.search.lag.seconds", this, indexer -> indexer.lagSeconds);
+        registry.gauge("carryover.search.yielding", this, indexer -> indexer.yielding ? 1 : 0);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -95,8 +98,7 @@ public class SearchIndexer {
             return;
         }
         try {
-            while (!stopping && writer.lagSeconds() <= config.searchIndexYieldLag().toMillis() / 1000.0
-                    && indexNext()) {
+            while (!stopping && !archiveNeedsTheMachine() && indexNext()) {
                 // one chunk per transaction, until the queue is empty or the archive needs the machine
             }
             if (System.nanoTime() - backlogReadAt > 1_000_000_000L) {
@@ -116,6 +118,15 @@ public class SearchIndexer {
             backoffMillis = Math.min(Math.max(1000, backoffMillis * 2), config.maxRetryBackoff().toMillis());
             pausedUntil = System.nanoTime() + backoffMillis * 1_000_000;
         }
+    }
+
+    /** The archive lags, or stores a flood: the index waits (searches stay complete meanwhile). */
+    private boolean archiveNeedsTheMachine() {
+        double perSecond = storeRate.update(writer.messagesWritten(), System.nanoTime());
+        int yieldRate = config.searchIndexYieldRate();
+        yielding = writer.lagSeconds() > config.searchIndexYieldLag().toMillis() / 1000.0
+                || yieldRate > 0 && perSecond > yieldRate;
+        return yielding;
     }
 
     /**

@@ -18,6 +18,7 @@ import io.carryover.testing.HistorySeed;
 import io.carryover.testing.HistorySeed.Line;
 import io.carryover.testing.Sandbox;
 import io.carryover.testing.SearchIndexedByHand;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -28,6 +29,9 @@ class SearchIndexerTest {
 
     @Inject
     SearchIndexer indexer;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void everyInsertedMessageIsQueuedUntilItHasAVector() throws SQLException {
@@ -117,5 +121,32 @@ class SearchIndexerTest {
         assertEquals(1L, Archive.count("select count(*) from message_search s join message m on m.id = s.message_id"
                 + " where m.conversation_id = ?", conversation));
         assertEquals(0L, Archive.count("select count(*) from search_backlog"));
+    }
+
+    @Test
+    void waitsWhileTheArchiveStoresAFloodAndIndexesOnceItEnds() throws Exception {
+        while (indexer.indexNext()) {
+            // what other tests left
+        }
+        indexer.scheduled(); // nothing queued: a store-rate window starts
+        // The writers' own count, as a flood of 20,000 a second would raise it (the default yield rate is 5,000).
+        registry.counter("carryover.archive.messages.written").increment(20_000);
+        Thread.sleep(1_100);
+        UUID customer = HistorySeed.customer(Sandbox.ISSUER, "flood-" + UUID.randomUUID());
+        UUID conversation = HistorySeed.conversation(customer, HistorySeed.DEPLOYMENT, Instant.now(), null,
+                List.of(Line.customer("stored during a flood")));
+
+        indexer.scheduled();
+
+        assertEquals(1L, Archive.count("select count(*) from search_backlog"), "waits while the flood is stored");
+        assertEquals(1.0, registry.get("carryover.search.yielding").gauge().value());
+
+        Thread.sleep(1_100); // a second with nothing stored
+        indexer.scheduled();
+
+        assertEquals(0L, Archive.count("select count(*) from search_backlog"));
+        assertEquals(1L, Archive.count("select count(*) from message_search s join message m on m.id = s.message_id"
+                + " where m.conversation_id = ?", conversation));
+        assertEquals(0.0, registry.get("carryover.search.yielding").gauge().value());
     }
 }

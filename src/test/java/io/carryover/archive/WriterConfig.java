@@ -19,4 +19,9 @@ abstract class WriterConfig implements ArchiveConfig {
     public Duration searchIndexYieldLag() {
         throw new UnsupportedOperationException("not a writer setting");
     }
+
+    @Override
+    public int searchIndexYieldRate() {
+        throw new UnsupportedOperationException("not a writer setting");
+    }
 }

@@ -91,6 +91,7 @@ final class ArchiveBench {
                      URI.create("ws://localhost:" + RELAY_PORT + "/v1" + QUERY))) {
             load.open(100, 100, micros -> { }, false);
             String walStart = walLsn();
+            long checkpointsStart = checkpoints();
             java.util.Map<String, Long> threadsStart = threadTicks(relay.pid());
             java.util.Map<Long, Long> backendsStart = backendTicks();
             long generatorStart = cpuTicks(Path.of("/proc/self/stat"));
@@ -101,6 +102,7 @@ final class ArchiveBench {
             int samples = 0;
             int samplesOverOneSecond = 0;
             int samplesUnanswered = 0;
+            StringBuilder overOneSecondAt = new StringBuilder(); // when, to set beside checkpoints and the indexer
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(500);
                 double lag;
@@ -114,12 +116,15 @@ final class ArchiveBench {
                 samples++;
                 if (lag > 1) {
                     samplesOverOneSecond++;
+                    overOneSecondAt.append(overOneSecondAt.length() == 0 ? "" : ", ").append(String.format(
+                            Locale.ROOT, "%.0f s (%.1f)", (System.nanoTime() - start) / 1e9, lag));
                 }
                 if (System.nanoTime() - start > WARM_UP_SECONDS * 1_000_000_000L) {
                     maxLagWarm = Math.max(maxLagWarm, lag);
                 }
             }
             long sent = flood.stop();
+            long floodCheckpoints = checkpoints() - checkpointsStart;
             double sendSeconds = (System.nanoTime() - start) / 1e9;
             long storedDuringFlood = storedMessages();
             long stored = storedDuringFlood;
@@ -182,7 +187,10 @@ final class ArchiveBench {
                     stored == 0 ? 0.0 : (double) wal / stored, relayCpu, byThread, backendCpu, generatorCpu,
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
                     batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds)
-                    + searchIndex + (samplesUnanswered == 0 ? "" : String.format(Locale.ROOT, " Lag samples not"
+                    + searchIndex + String.format(Locale.ROOT, " PostgreSQL checkpoints during the flood: %d.",
+                    floodCheckpoints) + (overOneSecondAt.length() == 0 ? ""
+                    : " Lag above 1 s at (from the flood's start, lag): " + overOneSecondAt + ".")
+                    + (samplesUnanswered == 0 ? "" : String.format(Locale.ROOT, " Lag samples not"
                     + " answered within 15 s by the relay's /q/metrics: %d.", samplesUnanswered));
         }
     }
@@ -202,6 +210,16 @@ final class ArchiveBench {
              ResultSet rs = c.createStatement().executeQuery("select pg_current_wal_lsn()::text")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    /** Checkpoints PostgreSQL has begun, timed and requested (a full max_wal_size requests one). */
+    private long checkpoints() throws Exception {
+        try (Connection c = DriverManager.getConnection(DB + db, "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

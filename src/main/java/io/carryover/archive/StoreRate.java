@@ -1,0 +1,31 @@
+package io.carryover.archive;
+
+/**
+ * Messages this replica stored a second, over the last window of at least a second. The search indexer waits while it
+ * is above {@code search-index-yield-rate}: with only the lag threshold, the indexer ran whenever a flood's lag dipped
+ * below it, and its chunks then competed with the writers (lag spikes past 3 s in a 300 s flood).
+ */
+final class StoreRate {
+
+    private static final long WINDOW_NANOS = 1_000_000_000L;
+
+    private long windowStart;
+    private double storedAtWindowStart = Double.NaN;
+    private double perSecond;
+
+    /** {@code storedTotal}: the writers' running count; {@code now}: {@link System#nanoTime()}. */
+    synchronized double update(double storedTotal, long now) {
+        if (Double.isNaN(storedAtWindowStart)) {
+            windowStart = now;
+            storedAtWindowStart = storedTotal;
+            return 0;
+        }
+        long elapsed = now - windowStart;
+        if (elapsed >= WINDOW_NANOS) {
+            perSecond = Math.max(0, storedTotal - storedAtWindowStart) * 1e9 / elapsed;
+            windowStart = now;
+            storedAtWindowStart = storedTotal;
+        }
+        return perSecond;
+    }
+}
