@@ -69,8 +69,9 @@ public interface ArchiveConfig {
     Duration searchIndexYieldLag();
 
     /**
-     * While this replica stores more messages a second than this, the search index waits too (0: never): a flood is
-     * stored first. A contact center's steady load is a small fraction of it (10,000 open chats at 0.05 msg/s: 500).
+     * While the cluster (every replica) stores more messages a second than this, the search index waits too (0 or
+     * less: never): a flood is stored first. A contact center's steady load is a small fraction of it (10,000 open
+     * chats at 0.05 msg/s: 500).
      */
     @WithDefault("5000")
     int searchIndexYieldRate();

@@ -154,11 +154,6 @@ public class ArchiveWriter {
     }
 
     /** Seconds since the relay received the oldest frame whose records are not committed yet. */
-    /** Messages stored since start, by every lane. */
-    double messagesWritten() {
-        return metrics.written.count();
-    }
-
     public double lagSeconds() {
         double lag = parseLag.getAsDouble();
         for (Lane lane : lanes) {

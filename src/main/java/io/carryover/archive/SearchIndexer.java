@@ -25,8 +25,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Turns the queued id ranges of {@code search_backlog} (V9) into stored text-search vectors, off the archive writer's
  * transaction: updating the GIN index there was about half of PostgreSQL's cost per archived message. Yields while the
- * archive lags or stores a flood ({@link StoreRate}), so a flood is stored first and indexed afterwards; searches stay complete meanwhile (they match queued
- * messages on the fly). Every replica runs it: each claims a queued range with {@code skip locked}.
+ * archive lags or the cluster stores a flood ({@link StoreRate}), so a flood is stored first and indexed afterwards;
+ * searches stay complete meanwhile (they match queued messages on the fly). Every replica runs it: each claims a queued range with {@code skip locked}.
  *
  * <p>Lock order: the conversations of a chunk are locked ({@code for key share}, by id) before their vectors are
  * inserted. Erasure and retention take a conversation ({@code for update}) before deleting its messages, so the two
@@ -56,11 +56,13 @@ public class SearchIndexer {
     /**
      * For the gauges, by primary key (oldest and newest queued range): an aggregate read every dead row, and with
      * autovacuum off the queue keeps the dead rows of every range indexed (6 ms a read after a benchmark's minutes).
+     * And the last message id taken, by any replica: how fast it grows is the cluster's store rate.
      */
     static final String BACKLOG = """
             select greatest(coalesce((select through_id from search_backlog order by id desc limit 1)
                                      - oldest.after_id, 0), 0),
-                   coalesce(extract(epoch from now() - oldest.queued_at), 0)
+                   coalesce(extract(epoch from now() - oldest.queued_at), 0),
+                   (select last_value from message_id_seq)
             from (select 1) one
             left join lateral (select after_id, queued_at from search_backlog order by id limit 1) oldest on true""";
 
@@ -70,7 +72,11 @@ public class SearchIndexer {
     private final Counter indexed;
     private final AtomicLong backlogIds = new AtomicLong();
     private final StoreRate storeRate = new StoreRate();
+    private volatile double storedPerSecond;
     private volatile boolean yielding;
+    private volatile long floodSince;
+    private volatile boolean inFlood;
+    private volatile boolean floodLogged;
     private volatile double lagSeconds;
     private volatile boolean stopping;
     private volatile long backoffMillis;
@@ -98,13 +104,12 @@ public class SearchIndexer {
             return;
         }
         try {
-            while (!stopping && !archiveNeedsTheMachine() && indexNext()) {
-                // one chunk per transaction, until the queue is empty or the archive needs the machine
-            }
-            if (System.nanoTime() - backlogReadAt > 1_000_000_000L) {
-                refreshBacklog();
-                backlogReadAt = System.nanoTime();
-            }
+            do {
+                if (System.nanoTime() - backlogReadAt > 1_000_000_000L) {
+                    refreshBacklog();
+                    backlogReadAt = System.nanoTime();
+                }
+            } while (!stopping && !decideToYield() && indexNext()); // a chunk per transaction, until none is queued
             if (backoffMillis > 0) {
                 LOG.info("search index: indexing again");
                 backoffMillis = 0;
@@ -120,12 +125,24 @@ public class SearchIndexer {
         }
     }
 
-    /** The archive lags, or stores a flood: the index waits (searches stay complete meanwhile). */
-    private boolean archiveNeedsTheMachine() {
-        double perSecond = storeRate.update(writer.messagesWritten(), System.nanoTime());
+    /**
+     * Sets {@link #yielding}: true while this replica's archive lags or the cluster stores a flood. Searches stay
+     * complete meanwhile; a flood that never ends is logged once, after five minutes.
+     */
+    private boolean decideToYield() {
         int yieldRate = config.searchIndexYieldRate();
-        yielding = writer.lagSeconds() > config.searchIndexYieldLag().toMillis() / 1000.0
-                || yieldRate > 0 && perSecond > yieldRate;
+        boolean flood = yieldRate > 0 && storedPerSecond > yieldRate;
+        if (flood && !inFlood) {
+            floodSince = System.nanoTime();
+            floodLogged = false;
+        } else if (flood && !floodLogged && System.nanoTime() - floodSince > 300_000_000_000L) {
+            LOG.warnf("search index: waiting for 5 minutes while the cluster stores %.0f messages a second (above"
+                    + " search-index-yield-rate %d); searches parse the queued messages meanwhile", storedPerSecond,
+                    yieldRate);
+            floodLogged = true;
+        }
+        inFlood = flood;
+        yielding = flood || writer.lagSeconds() > config.searchIndexYieldLag().toMillis() / 1000.0;
         return yielding;
     }
 
@@ -216,6 +233,7 @@ public class SearchIndexer {
             rs.next();
             backlogIds.set(rs.getLong(1));
             lagSeconds = rs.getDouble(2);
+            storedPerSecond = storeRate.update(rs.getLong(3), System.nanoTime());
         }
     }
 }

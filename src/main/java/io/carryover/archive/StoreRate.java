@@ -1,9 +1,9 @@
 package io.carryover.archive;
 
 /**
- * Messages this replica stored a second, over the last window of at least a second. The search indexer waits while it
- * is above {@code search-index-yield-rate}: with only the lag threshold, the indexer ran whenever a flood's lag dipped
- * below it, and its chunks then competed with the writers (lag spikes past 3 s in a 300 s flood).
+ * Messages the cluster stores a second (message ids taken, by every replica), over the last window of at least a
+ * second. The search indexer waits while it is above {@code search-index-yield-rate}: with only the lag threshold, the
+ * indexer ran whenever a flood's lag dipped below it, and its chunks then competed with the writers for PostgreSQL.
  */
 final class StoreRate {
 
@@ -13,7 +13,7 @@ final class StoreRate {
     private double storedAtWindowStart = Double.NaN;
     private double perSecond;
 
-    /** {@code storedTotal}: the writers' running count; {@code now}: {@link System#nanoTime()}. */
+    /** {@code storedTotal}: the last message id taken; {@code now}: {@link System#nanoTime()}. */
     synchronized double update(double storedTotal, long now) {
         if (Double.isNaN(storedAtWindowStart)) {
             windowStart = now;

@@ -102,7 +102,7 @@ final class ArchiveBench {
             int samples = 0;
             int samplesOverOneSecond = 0;
             int samplesUnanswered = 0;
-            StringBuilder overOneSecondAt = new StringBuilder(); // when, to set beside checkpoints and the indexer
+            LagSpikes spikes = new LagSpikes(); // when: to set beside the PostgreSQL log's checkpoints
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(500);
                 double lag;
@@ -116,9 +116,8 @@ final class ArchiveBench {
                 samples++;
                 if (lag > 1) {
                     samplesOverOneSecond++;
-                    overOneSecondAt.append(overOneSecondAt.length() == 0 ? "" : ", ").append(String.format(
-                            Locale.ROOT, "%.0f s (%.1f)", (System.nanoTime() - start) / 1e9, lag));
                 }
+                spikes.sample((System.nanoTime() - start) / 1e9, lag);
                 if (System.nanoTime() - start > WARM_UP_SECONDS * 1_000_000_000L) {
                     maxLagWarm = Math.max(maxLagWarm, lag);
                 }
@@ -188,8 +187,7 @@ final class ArchiveBench {
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
                     batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds)
                     + searchIndex + String.format(Locale.ROOT, " PostgreSQL checkpoints during the flood: %d.",
-                    floodCheckpoints) + (overOneSecondAt.length() == 0 ? ""
-                    : " Lag above 1 s at (from the flood's start, lag): " + overOneSecondAt + ".")
+                    floodCheckpoints) + spikes
                     + (samplesUnanswered == 0 ? "" : String.format(Locale.ROOT, " Lag samples not"
                     + " answered within 15 s by the relay's /q/metrics: %d.", samplesUnanswered));
         }
@@ -213,11 +211,45 @@ final class ArchiveBench {
         }
     }
 
-    /** Checkpoints PostgreSQL has begun, timed and requested (a full max_wal_size requests one). */
+    /** Stretches of the flood with the lag above 1 s: from, to (seconds from the flood's start), highest lag. */
+    private static final class LagSpikes {
+        private final StringBuilder text = new StringBuilder();
+        private double from = -1;
+        private double to;
+        private double highest;
+
+        void sample(double at, double lag) {
+            if (lag > 1) {
+                from = from < 0 ? at : from;
+                to = at;
+                highest = Math.max(highest, lag);
+            } else if (from >= 0) {
+                close();
+            }
+        }
+
+        private void close() {
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%.0f–%.0f s (up to %.1f s)", from, to, highest));
+            from = -1;
+            highest = 0;
+        }
+
+        @Override
+        public String toString() {
+            if (from >= 0) {
+                close();
+            }
+            return text.length() == 0 ? "" : " Lag above 1 s from the flood's start: " + text + ".";
+        }
+    }
+
+    /** Checkpoints PostgreSQL has counted, timed (skipped ones included before 17) and requested. */
     private long checkpoints() throws Exception {
         try (Connection c = DriverManager.getConnection(DB + db, "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery(
-                     "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")) {
+             ResultSet rs = c.createStatement().executeQuery(c.getMetaData().getDatabaseMajorVersion() >= 17
+                     ? "select num_timed + num_requested from pg_stat_checkpointer"
+                     : "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")) {
             rs.next();
             return rs.getLong(1);
         }
