@@ -26,7 +26,8 @@ import io.quarkus.scheduler.Scheduled;
  * Turns the queued id ranges of {@code search_backlog} (V9) into stored text-search vectors, off the archive writer's
  * transaction: updating the GIN index there was about half of PostgreSQL's cost per archived message. Yields while the
  * archive lags or the cluster stores a flood ({@link StoreRate}), so a flood is stored first and indexed afterwards;
- * searches stay complete meanwhile (they match queued messages on the fly). Every replica runs it: each claims a queued range with {@code skip locked}.
+ * searches stay complete meanwhile (they match queued messages on the fly). Every replica runs it: each claims a
+ * queued range with {@code skip locked}.
  *
  * <p>Lock order: the conversations of a chunk are locked ({@code for key share}, by id) before their vectors are
  * inserted. Erasure and retention take a conversation ({@code for update}) before deleting its messages, so the two
