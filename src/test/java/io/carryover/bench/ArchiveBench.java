@@ -187,7 +187,7 @@ final class ArchiveBench {
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
                     batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds)
                     + searchIndex + String.format(Locale.ROOT, " PostgreSQL checkpoints during the flood: %d.",
-                    floodCheckpoints) + spikes
+                    floodCheckpoints) + spikes.summary()
                     + (samplesUnanswered == 0 ? "" : String.format(Locale.ROOT, " Lag samples not"
                     + " answered within 15 s by the relay's /q/metrics: %d.", samplesUnanswered));
         }
@@ -235,8 +235,8 @@ final class ArchiveBench {
             highest = 0;
         }
 
-        @Override
-        public String toString() {
+        /** Closes a stretch still open at the flood's end: call once, after the last sample. */
+        String summary() {
             if (from >= 0) {
                 close();
             }
