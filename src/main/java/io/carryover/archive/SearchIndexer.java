@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -20,7 +23,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Turns the queued id ranges of {@code search_backlog} (V9) into stored text-search vectors, off the archive writer's
@@ -28,6 +31,10 @@ import io.quarkus.scheduler.Scheduled;
  * archive lags or the cluster stores a flood ({@link StoreRate}), so a flood is stored first and indexed afterwards;
  * searches stay complete meanwhile (they match queued messages on the fly). Every replica runs it: each claims a
  * queued range with {@code skip locked}.
+ *
+ * <p>It runs on its own thread, {@code search-index-interval} after its previous run ended, not as a Quarkus
+ * {@code @Scheduled} job: Quarkus's scheduler looks for due jobs once a second, on the second, so a 0.2 s interval ran
+ * once a second with the whole second's messages in one piece.
  *
  * <p>Lock order: the conversations of a chunk are locked ({@code for key share}, by id) before their vectors are
  * inserted. Erasure and retention take a conversation ({@code for update}) before deleting its messages, so the two
@@ -83,6 +90,8 @@ public class SearchIndexer {
     private volatile long backoffMillis;
     private volatile long pausedUntil = System.nanoTime();
     private volatile long backlogReadAt = System.nanoTime() - 2_000_000_000L;
+    private final AtomicLong runs = new AtomicLong();
+    private ScheduledExecutorService timer;
 
     SearchIndexer(DataSource dataSource, ArchiveWriter writer, ArchiveConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
@@ -94,13 +103,35 @@ public class SearchIndexer {
         registry.gauge("carryover.search.yielding", this, indexer -> indexer.yielding ? 1 : 0);
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        stopping = true;
+    void start(@Observes StartupEvent event) {
+        long interval = config.searchIndexInterval().toMillis();
+        if (interval <= 0) {
+            return; // indexed by hand (tests)
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "carryover-search-indexer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::scheduled, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    @Scheduled(every = "${carryover.archive.search-index-interval:0.2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        if (timer != null) {
+            timer.shutdown();
+            // A chunk in progress ends with its transaction; an unfinished one stays queued.
+            timer.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs started, by the timer or by hand. */
+    long runs() {
+        return runs.get();
+    }
+
     void scheduled() {
+        runs.incrementAndGet();
         if (System.nanoTime() - pausedUntil < 0) {
             return;
         }
@@ -116,14 +147,23 @@ public class SearchIndexer {
                 backoffMillis = 0;
             }
         } catch (SQLException e) {
-            // Nothing is lost: an unfinished chunk stays queued. Retried with backoff, as the writer does: asking the
-            // pool five times a second during an outage kept other callers waiting for connections.
-            if (backoffMillis == 0) {
-                LOG.warnf("search index: chunk not indexed (SQLState %s); retried with backoff", e.getSQLState());
-            }
-            backoffMillis = Math.min(Math.max(1000, backoffMillis * 2), config.maxRetryBackoff().toMillis());
-            pausedUntil = System.nanoTime() + backoffMillis * 1_000_000;
+            backOff("SQLState " + e.getSQLState());
+        } catch (RuntimeException e) {
+            // Caught too: a task that throws is never run again by its executor.
+            backOff(e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Nothing is lost: an unfinished chunk stays queued. Retried with backoff, as the writer does: asking the pool five
+     * times a second during an outage kept other callers waiting for connections.
+     */
+    private void backOff(String cause) {
+        if (backoffMillis == 0) {
+            LOG.warnf("search index: chunk not indexed (%s); retried with backoff", cause);
+        }
+        backoffMillis = Math.min(Math.max(1000, backoffMillis * 2), config.maxRetryBackoff().toMillis());
+        pausedUntil = System.nanoTime() + backoffMillis * 1_000_000;
     }
 
     /**

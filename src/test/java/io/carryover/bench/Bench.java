@@ -316,6 +316,7 @@ public final class Bench {
         Map<String, Long> notOpened = new LinkedHashMap<>();
         Map<String, long[]> rss = new LinkedHashMap<>();
         Map<String, RelayCounters> counters = new LinkedHashMap<>();
+        Map<String, CpuSteal> steal = new LinkedHashMap<>();
         for (Map.Entry<String, ServiceProcess> relay : relays.entrySet()) {
             rss.put(relay.getKey(), new long[] { relay.getValue().residentBytes()[0], 0, 0 });
             counters.put(relay.getKey(), new RelayCounters(relay.getValue()));
@@ -327,6 +328,8 @@ public final class Bench {
             for (Map.Entry<String, URI> path : all.entrySet()) {
                 Histogram h = GuestLoad.histogram();
                 ServiceProcess relay = relays.get(path.getKey());
+                CpuSteal pathSteal = steal.computeIfAbsent(path.getKey(), k -> new CpuSteal());
+                pathSteal.begin();
                 long failed = measure(vertx, path.getValue(), load, seconds, h, () -> {
                     if (relay != null) {
                         try {
@@ -339,6 +342,7 @@ public final class Bench {
                         }
                     }
                 }, counters.get(path.getKey()));
+                pathSteal.end();
                 rounds.computeIfAbsent(path.getKey(), k -> new ArrayList<>()).add(h);
                 notOpened.merge(path.getKey(), failed, Long::sum);
             }
@@ -355,6 +359,10 @@ public final class Bench {
                 line("Sessions that did not open (" + name + ", all rounds): " + failed + ".");
             }
         });
+        line("");
+        line("Steal time (the hypervisor running others while a vCPU wanted to run) during each path's rounds: "
+                + String.join("; ", steal.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().describe())
+                        .toList()) + ".");
         line("");
         return rounds;
     }
