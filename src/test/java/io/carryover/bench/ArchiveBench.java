@@ -95,6 +95,8 @@ final class ArchiveBench {
             java.util.Map<String, Long> threadsStart = threadTicks(relay.pid());
             java.util.Map<Long, Long> backendsStart = backendTicks();
             long generatorStart = cpuTicks(Path.of("/proc/self/stat"));
+            CpuSteal steal = new CpuSteal();
+            steal.begin();
             long start = System.nanoTime();
             flood.start(rate);
             double maxLag = 0;
@@ -123,6 +125,7 @@ final class ArchiveBench {
                 }
             }
             long sent = flood.stop();
+            steal.end();
             long floodCheckpoints = checkpoints() - checkpointsStart;
             double sendSeconds = (System.nanoTime() - start) / 1e9;
             long storedDuringFlood = storedMessages();
@@ -187,7 +190,7 @@ final class ArchiveBench {
                     relayCpu * 1e6 / Math.max(1, stored), backendCpu * 1e6 / Math.max(1, stored), batches,
                     batchRecords / Math.max(1, batches), batchSeconds * 1000 / Math.max(1, batches), batchSeconds)
                     + searchIndex + String.format(Locale.ROOT, " PostgreSQL checkpoints during the flood: %d.",
-                    floodCheckpoints) + spikes.summary()
+                    floodCheckpoints) + spikes.summary() + " Steal time during the flood: " + steal.describe() + "."
                     + (samplesUnanswered == 0 ? "" : String.format(Locale.ROOT, " Lag samples not"
                     + " answered within 15 s by the relay's /q/metrics: %d.", samplesUnanswered));
         }
