@@ -53,7 +53,7 @@ public interface ArchiveConfig {
     /**
      * How long each replica's search indexer waits after a run before it looks for queued messages again. Short, so
      * that the index work comes in small pieces: once a second, its bursts on a shared core showed in the relay's p99.
-     * 0 switches the timer off (tests index by hand).
+     * 0 (tests only) switches the timer off: nothing would index the queue, and searches would slow down as it grows.
      */
     @WithDefault("0.2s")
     Duration searchIndexInterval();

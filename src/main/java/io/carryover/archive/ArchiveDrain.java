@@ -8,8 +8,9 @@ import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * The archive's shutdown step: after the relay stopped accepting connections, before the enrichment workers release
- * their leases. Frames already copied are parsed, then the buffer is written, both within one drain timeout, and
- * the step returns only when nothing of the archive is still running.
+ * their leases. The search indexer starts no new run (its writes would compete with the drain), frames already copied
+ * are parsed, then the buffer is written, all within one drain timeout, and the step returns only when nothing of the
+ * archive is still running.
  */
 @ApplicationScoped
 class ArchiveDrain {
@@ -20,16 +21,20 @@ class ArchiveDrain {
     private final ArchiveConfig config;
     private final ArchiveTap tap;
     private final ArchiveWriter writer;
+    private final SearchIndexer indexer;
 
-    ArchiveDrain(ArchiveConfig config, ArchiveTap tap, ArchiveWriter writer) {
+    ArchiveDrain(ArchiveConfig config, ArchiveTap tap, ArchiveWriter writer, SearchIndexer indexer) {
         this.config = config;
         this.tap = tap;
         this.writer = writer;
+        this.indexer = indexer;
     }
 
     void drain(@Observes @Priority(PRIORITY) ShutdownEvent event) {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        indexer.stopRuns();
         tap.stop(deadline);
         writer.stop(deadline);
+        indexer.awaitStopped(deadline);
     }
 }

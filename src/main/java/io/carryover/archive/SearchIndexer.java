@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -104,7 +103,7 @@ public class SearchIndexer {
     }
 
     void start(@Observes StartupEvent event) {
-        long interval = config.searchIndexInterval().toMillis();
+        long interval = config.searchIndexInterval().toNanos();
         if (interval <= 0) {
             return; // indexed by hand (tests)
         }
@@ -113,15 +112,29 @@ public class SearchIndexer {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::scheduled, interval, interval, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::scheduled, interval, interval, TimeUnit.NANOSECONDS);
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    /** Shutdown, first step (before the archive drains): no new run, and the one under way ends after its chunk. */
+    void stopRuns() {
         stopping = true;
         if (timer != null) {
             timer.shutdown();
-            // A chunk in progress ends with its transaction; an unfinished one stays queued.
-            timer.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Shutdown, last step: waits for the run under way until {@code deadline}; an unfinished chunk stays queued. */
+    void awaitStopped(long deadline) {
+        if (timer == null) {
+            return;
+        }
+        try {
+            if (!timer.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("search index: a run was still under way at the end of the drain timeout; its chunk stays"
+                        + " queued");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -148,9 +161,11 @@ public class SearchIndexer {
             }
         } catch (SQLException e) {
             backOff("SQLState " + e.getSQLState());
-        } catch (RuntimeException e) {
-            // Caught too: a task that throws is never run again by its executor.
-            backOff(e.getClass().getSimpleName());
+        } catch (RuntimeException | Error e) {
+            // Caught too: a task that throws is never run again by its executor. Named by class and place, never by
+            // its message, which may quote a message's text.
+            StackTraceElement[] at = e.getStackTrace();
+            backOff(e.getClass().getName() + (at.length == 0 ? "" : " at " + at[0]));
         }
     }
 

@@ -145,7 +145,8 @@ class ArchiveShutdownTest {
             writer = new ArchiveWriter(withTimeout, dataSource, metrics, registry, new NoConversationListener(), (transaction, customerIds) -> java.util.Map.of());
             writer.start(null);
             tap = new ArchiveTap(withTimeout, writer, metrics);
-            drain = new ArchiveDrain(withTimeout, tap, writer);
+            drain = new ArchiveDrain(withTimeout, tap, writer,
+                    new SearchIndexer(dataSource, writer, withTimeout, registry)); // timer not started
         }
     }
 }

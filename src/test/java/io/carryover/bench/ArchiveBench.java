@@ -294,6 +294,7 @@ final class ArchiveBench {
                 String group = name.startsWith("vert.x-eventloo") ? "event loops"
                         : name.startsWith("carryover-tap") ? "tap"
                         : name.startsWith("carryover-archi") ? "writers"
+                        : name.startsWith("carryover-searc") ? "search indexer"
                         : name.startsWith("G1") || name.startsWith("GC") || name.startsWith("VM Thread") ? "GC/VM"
                         : name.startsWith("C1") || name.startsWith("C2") ? "JIT" : "other";
                 groups.merge(group, cpuTicks(task.resolve("stat")), Long::sum);
