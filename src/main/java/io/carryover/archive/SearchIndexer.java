@@ -170,8 +170,8 @@ public class SearchIndexer {
     }
 
     /**
-     * Nothing is lost: an unfinished chunk stays queued. Retried with backoff, as the writer does: asking the pool five
-     * times a second during an outage kept other callers waiting for connections.
+     * Nothing is lost: an unfinished chunk stays queued. Retried with backoff, as the writer does: asking the pool at
+     * every run during an outage kept other callers waiting for connections.
      */
     private void backOff(String cause) {
         if (backoffMillis == 0) {
