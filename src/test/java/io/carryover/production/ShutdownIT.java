@@ -43,6 +43,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.carryover.testing.DatabaseLink;
 import io.carryover.testing.TestSocket;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -400,7 +401,10 @@ class ShutdownIT {
         }
     }
 
-    /** Connection refused (the HTTP server is closed) or, while the relay closes guests, 503 to the upgrade. */
+    /**
+     * Connection refused (the HTTP server is closed), the connection closed before the handshake ended (the server was
+     * closing as it was accepted), or, while the relay closes guests, 503 to the upgrade.
+     */
     private void assertNewGuestsAreRefused() throws Exception {
         try {
             vertx.createWebSocketClient().connect(port, "127.0.0.1", "/v1?deploymentId=" + DEPLOYMENT)
@@ -410,7 +414,7 @@ class ShutdownIT {
                 assertEquals(503, rejected.getStatus(), "an upgrade during shutdown");
                 return;
             }
-            if (e.getCause() instanceof ConnectException) {
+            if (e.getCause() instanceof ConnectException || e.getCause() instanceof WebSocketHandshakeException) {
                 return;
             }
             throw e;
