@@ -1,10 +1,8 @@
 package io.carryover.enrich;
 
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -61,10 +59,7 @@ public class DataActionResource {
                     .entity(Map.of("error", "conversationId and sub are required")).build());
         }
         CustomerKey customer = new CustomerKey(issuer(), request.sub());
-        HistoryReader.Current current = history.current(customer.id(), request.conversationId());
-        CustomerHistory prior = history.priorTo(customer.id(),
-                current == null ? new UUID(0, 0) : current.id(),
-                current == null ? Instant.now() : current.startedAt());
+        CustomerHistory prior = history.priorToConversation(customer.id(), request.conversationId());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("found", !prior.conversations().isEmpty());
         out.put("headline", "");

@@ -49,63 +49,92 @@ public class HistoryReader {
 
     private CustomerHistory priorTo(UUID customerId, UUID excluded, Instant before, Set<String> deployments)
             throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return priorTo(c, customerId, excluded, before, deployments);
+        }
+    }
+
+    /**
+     * What the conversation Genesys knows by this id is summarized from. One snapshot: a conversation the archive
+     * commits between finding the current one and reading the prior ones is never taken for a prior one.
+     */
+    CustomerHistory priorToConversation(UUID customerId, String genesysConversationId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                Current current = current(c, customerId, genesysConversationId);
+                return current == null
+                        ? priorTo(c, customerId, new UUID(0, 0), Instant.now(), null)
+                        : priorTo(c, customerId, current.id(), current.startedAt(), null);
+            } finally {
+                c.rollback(); // read only: nothing to commit
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private CustomerHistory priorTo(Connection c, UUID customerId, UUID excluded, Instant before,
+            Set<String> deployments) throws SQLException {
         Map<UUID, List<PriorMessage>> messages = new LinkedHashMap<>();
         List<PriorConversation> conversations = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            List<Object[]> heads = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select id, started_at, ended_at, state from conversation
-                    where customer_id = ? and id <> ? and started_at < ? and started_at >= ?
-                      and (?::text[] is null or deployment_id = any (?::text[]))
-                    order by started_at desc limit ?""")) {
-                ps.setObject(1, customerId);
-                ps.setObject(2, excluded);
-                ps.setTimestamp(3, Timestamp.from(before));
-                ps.setTimestamp(4, Timestamp.from(before.minus(config.window())));
-                java.sql.Array scope = deployments == null ? null
-                        : c.createArrayOf("text", deployments.toArray());
-                ps.setArray(5, scope);
-                ps.setArray(6, scope);
-                ps.setInt(7, config.priorConversations());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        UUID id = rs.getObject(1, UUID.class);
-                        heads.add(new Object[] { id, instant(rs, 2), instant(rs, 3), rs.getString(4) });
-                        messages.put(id, new ArrayList<>());
-                    }
+        List<Object[]> heads = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select id, started_at, ended_at, state from conversation
+                where customer_id = ? and id <> ? and started_at < ? and started_at >= ?
+                  and (?::text[] is null or deployment_id = any (?::text[]))
+                order by started_at desc limit ?""")) {
+            ps.setObject(1, customerId);
+            ps.setObject(2, excluded);
+            ps.setTimestamp(3, Timestamp.from(before));
+            ps.setTimestamp(4, Timestamp.from(before.minus(config.window())));
+            java.sql.Array scope = deployments == null ? null
+                    : c.createArrayOf("text", deployments.toArray());
+            ps.setArray(5, scope);
+            ps.setArray(6, scope);
+            ps.setInt(7, config.priorConversations());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    heads.add(new Object[] { id, instant(rs, 2), instant(rs, 3), rs.getString(4) });
+                    messages.put(id, new ArrayList<>());
                 }
             }
-            if (heads.isEmpty()) {
-                return new CustomerHistory(List.of());
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select conversation_id, id, direction, message_type, event_type, text, sender_name,
-                           originating_entity, coalesce(channel_time, received_at)
-                    from message where conversation_id = any (?) order by channel_time, id""")) {
-                ps.setArray(1, c.createArrayOf("uuid", messages.keySet().toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        messages.get(rs.getObject(1, UUID.class)).add(new PriorMessage(rs.getLong(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                                rs.getString(8), instant(rs, 9)));
-                    }
+        }
+        if (heads.isEmpty()) {
+            return new CustomerHistory(List.of());
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select conversation_id, id, direction, message_type, event_type, text, sender_name,
+                       originating_entity, coalesce(channel_time, received_at)
+                from message where conversation_id = any (?) order by channel_time, id""")) {
+            ps.setArray(1, c.createArrayOf("uuid", messages.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    messages.get(rs.getObject(1, UUID.class)).add(new PriorMessage(rs.getLong(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                            rs.getString(8), instant(rs, 9)));
                 }
             }
-            for (Object[] head : heads) {
-                UUID id = (UUID) head[0];
-                conversations.add(new PriorConversation(id, (Instant) head[1], (Instant) head[2], (String) head[3],
-                        List.copyOf(messages.get(id))));
-            }
+        }
+        for (Object[] head : heads) {
+            UUID id = (UUID) head[0];
+            conversations.add(new PriorConversation(id, (Instant) head[1], (Instant) head[2], (String) head[3],
+                    List.copyOf(messages.get(id))));
         }
         return new CustomerHistory(List.copyOf(conversations));
     }
 
     /** The archived conversation Genesys knows by this id (or, before correlation, the customer's fresh one). */
-    record Current(UUID id, Instant startedAt) {
+    private record Current(UUID id, Instant startedAt) {
     }
 
-    Current current(UUID customerId, String genesysConversationId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+    private static Current current(Connection c, UUID customerId, String genesysConversationId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 select id, started_at from conversation
                 where customer_id = ?
                   and (genesys_conversation_id = ?
