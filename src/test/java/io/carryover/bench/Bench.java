@@ -27,9 +27,9 @@ import io.vertx.core.VertxOptions;
  * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
  * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
  * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
- * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.archiveRate (20500),
- * bench.archiveSeconds (300), bench.nginx (an nginx binary: also measure nginx proxying to the sandbox, as the
- * reference proxy), bench.target (another WebSocket URL to measure alongside), bench.hopeless (1000: the starvation
+ * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.timeline (see {@link Timeline}),
+ * bench.archiveRate (20500), bench.archiveSeconds (300), bench.nginx (an nginx binary: also measure nginx proxying
+ * to the sandbox, as the reference proxy), bench.target (another WebSocket URL to measure alongside), bench.hopeless (1000: the starvation
  * phase's burst of conversations the Platform never knows), bench.portBase and bench.dbPrefix. Each relay's own JVM
  * counters during its measured rounds (allocation per relayed frame, GC pauses) come from {@link RelayCounters}.
  * The History API phase ({@code -Dbench.phases=history}, not in the default list: its seed takes long) has its own
@@ -341,7 +341,8 @@ public final class Bench {
                             // reported as 0
                         }
                     }
-                }, counters.get(path.getKey()));
+                }, counters.get(path.getKey()), Timeline.of(path.getKey(), round + 1, load.sessions(), seconds,
+                        load.periodMillis()));
                 pathSteal.end();
                 rounds.computeIfAbsent(path.getKey(), k -> new ArrayList<>()).add(h);
                 notOpened.merge(path.getKey(), failed, Long::sum);
@@ -596,17 +597,22 @@ public final class Bench {
      */
     private static long measure(Vertx vertx, URI target, Load load, int seconds, Histogram into, Runnable whileOpen)
             throws Exception {
-        return measure(vertx, target, load, seconds, into, whileOpen, null);
+        return measure(vertx, target, load, seconds, into, whileOpen, null, null);
     }
 
     /** As above; a relay's {@code counters}, if given, cover the recorded seconds only, not connecting and closing. */
     private static long measure(Vertx vertx, URI target, Load load, int seconds, Histogram into, Runnable whileOpen,
-            RelayCounters counters) throws Exception {
+            RelayCounters counters, Timeline timeline) throws Exception {
         // Recording starts only once every session is open and settled; the histogram is switched, not the sockets.
         AtomicReference<Histogram> recorder = new AtomicReference<>(GuestLoad.histogram());
         try (GuestLoad guests = new GuestLoad(vertx, target)) {
-            guests.open(load.sessions(), load.perSecond(), micros -> recorder.get().recordValue(micros),
-                    load.periodMillis(), load.jitter());
+            guests.open(load.sessions(), load.perSecond(), micros -> {
+                Histogram h = recorder.get();
+                h.recordValue(micros);
+                if (h == into && timeline != null) {
+                    timeline.add(micros);
+                }
+            }, load.periodMillis(), load.jitter());
             Thread.sleep(2_000);
             if (counters != null) {
                 counters.begin();
@@ -616,6 +622,9 @@ public final class Bench {
             recorder.set(GuestLoad.histogram());
             if (counters != null) {
                 counters.end();
+            }
+            if (timeline != null) {
+                timeline.write();
             }
             whileOpen.run();
             return guests.notOpened();
