@@ -64,17 +64,29 @@ public class HistoryReader {
             int isolation = c.getTransactionIsolation();
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            CustomerHistory prior;
             try {
                 Current current = current(c, customerId, genesysConversationId);
-                return current == null
+                prior = current == null
                         ? priorTo(c, customerId, new UUID(0, 0), Instant.now(), null)
                         : priorTo(c, customerId, current.id(), current.startedAt(), null);
-            } finally {
-                c.rollback(); // read only: nothing to commit
-                c.setTransactionIsolation(isolation);
-                c.setAutoCommit(autoCommit);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    endSnapshot(c, isolation, autoCommit);
+                } catch (SQLException cleanup) {
+                    e.addSuppressed(cleanup); // a dead connection fails here too: report the first failure
+                }
+                throw e;
             }
+            endSnapshot(c, isolation, autoCommit);
+            return prior;
         }
+    }
+
+    private static void endSnapshot(Connection c, int isolation, boolean autoCommit) throws SQLException {
+        c.rollback(); // read only: nothing to commit
+        c.setTransactionIsolation(isolation);
+        c.setAutoCommit(autoCommit);
     }
 
     private CustomerHistory priorTo(Connection c, UUID customerId, UUID excluded, Instant before,
