@@ -24,47 +24,16 @@ class SearchIndexerFailureTest {
                     asked.incrementAndGet();
                     throw new IllegalStateException("a bug");
                 });
-        ArchiveConfig config = new WriterConfig() {
-            @Override
-            public int bufferCapacity() {
-                return 1;
-            }
-
-            @Override
-            public int batchSize() {
-                return 1;
-            }
-
-            @Override
-            public int tapQueueCapacity() {
-                return 1;
-            }
-
-            @Override
-            public int writers() {
-                return 1;
-            }
-
-            @Override
-            public boolean synchronousCommit() {
-                return true;
-            }
-
-            @Override
-            public Duration batchLinger() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration maxRetryBackoff() {
-                return Duration.ofMinutes(1);
-            }
-
-            @Override
-            public Duration drainTimeout() {
-                return Duration.ofSeconds(1);
-            }
-        };
+        // Only the indexer's own settings and its backoff cap: a writer setting asked for would be a bug here.
+        ArchiveConfig config = (ArchiveConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { ArchiveConfig.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "maxRetryBackoff" -> Duration.ofMinutes(1);
+                    case "searchIndexInterval" -> Duration.ZERO;
+                    case "searchIndexChunk" -> 1000;
+                    case "searchIndexYieldLag" -> Duration.ofSeconds(1);
+                    case "searchIndexYieldRate" -> 1000;
+                    default -> throw new UnsupportedOperationException(method.getName() + " is not the indexer's");
+                });
         SearchIndexer indexer = new SearchIndexer(broken, null, config, new SimpleMeterRegistry());
 
         assertDoesNotThrow(indexer::scheduled);
