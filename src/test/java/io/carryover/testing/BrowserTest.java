@@ -22,7 +22,12 @@ class BrowserTest {
             browser.open("/q/health/live");
             browser.await(By.tagName("body"));
             browser.driver().executeScript("console.error('deliberate'); fetch('/no-such-page-for-browser-test');");
-            browser.until(d -> browser.unexpectedConsoleErrors().size() >= 2);
+            // Wait for both entries by name, not by count: Chromium's own request for /favicon.ico may 404 first.
+            browser.until(d -> {
+                List<Browser.ConsoleEntry> seen = browser.unexpectedConsoleErrors();
+                return seen.stream().anyMatch(e -> e.message().contains("deliberate")) && seen.stream()
+                        .anyMatch(e -> Browser.url("/no-such-page-for-browser-test").equals(e.url()));
+            });
 
             List<Browser.ConsoleEntry> errors = browser.unexpectedConsoleErrors();
             assertTrue(errors.stream().anyMatch(e -> e.httpStatus() == null && e.message().contains("deliberate")),
