@@ -176,6 +176,12 @@ public class GuestSessions {
         return Optional.ofNullable(conversationsById.get(conversationId));
     }
 
+    /** Whether the conversation is one of the token's session's (current or earlier). */
+    boolean holdsConversation(String token, String conversationId) {
+        return conversationId != null && fromSession(token,
+                session -> session.conversations.stream().anyMatch(c -> c.id.equals(conversationId))).orElse(false);
+    }
+
     /** What GET /api/v2/conversations/messages/{messageId}/details resolves: message id to conversation id. */
     public Optional<String> conversationIdOfMessage(String messageId) {
         return Optional.ofNullable(conversationIdByMessageId.get(messageId));

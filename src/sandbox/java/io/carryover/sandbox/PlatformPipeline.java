@@ -58,13 +58,13 @@ public class PlatformPipeline {
 
     /** Body of POST faults. */
     public record FaultRequest(Integer status, Integer count, Long latencyMs, Integer retryAfterSeconds,
-            String endpoint, String path) {
+            String endpoint, String path, String conversationId, String guestToken) {
     }
 
     /** A pending fault as GET/POST faults show it; {@code remaining} counts down per request it hits. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FaultView(Integer status, int remaining, long latencyMs, Integer retryAfterSeconds,
-            List<String> endpoints, String path) {
+            List<String> endpoints, String path, String conversationId, String guestToken) {
     }
 
     /** One Platform API request as the request log keeps it; {@code body} only for PATCH. */
@@ -73,8 +73,12 @@ public class PlatformPipeline {
             long durationMs, String clientId, String fault, JsonNode body) {
     }
 
-    /** What the resource knows about a request before the pipeline runs. */
-    public record Call(Endpoint endpoint, String method, String path, String authorization, JsonNode loggedBody) {
+    /**
+     * What the resource knows about a request before the pipeline runs; {@code conversationId} is the Platform
+     * conversation it concerns (for details, the message's), or null.
+     */
+    public record Call(Endpoint endpoint, String method, String path, String conversationId, String authorization,
+            JsonNode loggedBody) {
     }
 
     static final int LOG_CAPACITY = 10_000;
@@ -91,25 +95,34 @@ public class PlatformPipeline {
         final Set<Endpoint> endpoints;
         /** Only requests for exactly this raw path, when set (so a test's fault is not used up by other callers). */
         final String path;
+        /** Only requests concerning this Platform conversation, when set: a test's own, whatever the endpoint. */
+        final String conversationId;
+        /** Only requests concerning a conversation of this guest session, when set: it may have none yet. */
+        final String guestToken;
         int remaining;
 
         Fault(Integer status, long latencyMs, Integer retryAfterSeconds, Set<Endpoint> endpoints, String path,
-                int remaining) {
+                String conversationId, String guestToken, int remaining) {
             this.status = status;
             this.latencyMs = latencyMs;
             this.retryAfterSeconds = retryAfterSeconds;
             this.endpoints = endpoints;
             this.path = path;
+            this.conversationId = conversationId;
+            this.guestToken = guestToken;
             this.remaining = remaining;
         }
 
-        boolean hits(Call call) {
-            return endpoints.contains(call.endpoint()) && (path == null || path.equals(call.path()));
+        boolean hits(Call call, GuestSessions sessions) {
+            return endpoints.contains(call.endpoint()) && (path == null || path.equals(call.path()))
+                    && (conversationId == null || conversationId.equals(call.conversationId()))
+                    && (guestToken == null || sessions.holdsConversation(guestToken, call.conversationId()));
         }
 
         FaultView view() {
             return new FaultView(status, remaining, latencyMs, retryAfterSeconds,
-                    endpoints.stream().map(Endpoint::label).toList(), path);
+                    endpoints.stream().map(Endpoint::label).toList(), path, conversationId,
+                    guestToken);
         }
 
         String label() {
@@ -118,13 +131,15 @@ public class PlatformPipeline {
     }
 
     private final PlatformTokens tokens;
+    private final GuestSessions sessions;
     private final SandboxConfig.Platform config;
     private volatile Settings settings;
     private final List<Fault> faults = new ArrayList<>();
     private final Deque<LoggedRequest> requestLog = new ArrayDeque<>();
 
-    PlatformPipeline(PlatformTokens tokens, SandboxConfig config) {
+    PlatformPipeline(PlatformTokens tokens, GuestSessions sessions, SandboxConfig config) {
         this.tokens = tokens;
+        this.sessions = sessions;
         this.config = config.platform();
         this.settings = defaults();
     }
@@ -267,9 +282,14 @@ public class PlatformPipeline {
         Set<Endpoint> endpoints = endpoints(request.endpoint());
         synchronized (faults) {
             faults.add(new Fault(request.status(), latency, request.retryAfterSeconds(), endpoints,
-                    request.path() == null || request.path().isBlank() ? null : request.path(), count));
+                    blankToNull(request.path()), blankToNull(request.conversationId()),
+                    blankToNull(request.guestToken()), count));
             return faultViews();
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     public List<FaultView> faults() {
@@ -306,7 +326,7 @@ public class PlatformPipeline {
         synchronized (faults) {
             for (Iterator<Fault> it = faults.iterator(); it.hasNext();) {
                 Fault fault = it.next();
-                if (fault.hits(call)) {
+                if (fault.hits(call, sessions)) {
                     if (--fault.remaining <= 0) {
                         it.remove();
                     }

@@ -115,10 +115,15 @@ public class SandboxPlatform {
     }
 
     /** GET api/v2/conversations/messages/{messageId}/details. */
+    /** The conversation a message belongs to, whether or not its details are visible yet. */
+    public Optional<String> conversationIdOfMessage(String messageId) {
+        return sessions.conversationIdOfMessage(messageId);
+    }
+
     public Response details(String messageId) {
         long lag = pipeline.settings().detailsLagMs();
         Instant now = Instant.now();
-        Optional<SandboxConversation> conversation = sessions.conversationIdOfMessage(messageId)
+        Optional<SandboxConversation> conversation = conversationIdOfMessage(messageId)
                 .flatMap(this::conversationById);
         SandboxConversation.Message message = conversation.flatMap(c -> c.messages.stream()
                 .filter(m -> m.id().equals(messageId)).findFirst()).orElse(null);

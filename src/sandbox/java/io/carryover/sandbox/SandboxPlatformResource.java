@@ -59,7 +59,7 @@ public class SandboxPlatformResource {
             String body, @Context UriInfo uri) {
         Map<String, String> form = contentType != null && contentType.toLowerCase(Locale.ROOT)
                 .startsWith(MediaType.APPLICATION_FORM_URLENCODED) ? QueryString.parameters(body) : Map.of();
-        return pipeline.serve(call(Endpoint.TOKEN, "POST", uri, null, null), none -> {
+        return pipeline.serve(call(Endpoint.TOKEN, "POST", uri, null, null, null), none -> {
             if ("authorization_code".equals(form.get("grant_type"))) {
                 return login.exchange(form, origin);
             }
@@ -93,7 +93,7 @@ public class SandboxPlatformResource {
     @Path("api/v2/users/me")
     public Uni<Response> usersMe(@QueryParam("expand") String expand,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        return pipeline.serve(call(Endpoint.USERS, "GET", uri, authorization, null),
+        return pipeline.serve(call(Endpoint.USERS, "GET", uri, null, authorization, null),
                 token -> platform.usersMe(token, expand));
     }
 
@@ -101,7 +101,7 @@ public class SandboxPlatformResource {
     @Path("api/v2/organizations/me")
     public Uni<Response> organizationsMe(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context UriInfo uri) {
-        return pipeline.serve(call(Endpoint.ORGANIZATION, "GET", uri, authorization, null),
+        return pipeline.serve(call(Endpoint.ORGANIZATION, "GET", uri, null, authorization, null),
                 platform::organizationsMe);
     }
 
@@ -109,7 +109,8 @@ public class SandboxPlatformResource {
     @Path("api/v2/conversations/messages/{messageId}/details")
     public Uni<Response> details(@PathParam("messageId") String messageId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        return pipeline.serve(call(Endpoint.DETAILS, "GET", uri, authorization, null),
+        return pipeline.serve(call(Endpoint.DETAILS, "GET", uri,
+                platform.conversationIdOfMessage(messageId).orElse(null), authorization, null),
                 token -> platform.details(messageId));
     }
 
@@ -117,7 +118,7 @@ public class SandboxPlatformResource {
     @Path("api/v2/conversations/messages/{conversationId}")
     public Uni<Response> conversation(@PathParam("conversationId") String conversationId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        return pipeline.serve(call(Endpoint.CONVERSATION, "GET", uri, authorization, null),
+        return pipeline.serve(call(Endpoint.CONVERSATION, "GET", uri, conversationId, authorization, null),
                 token -> platform.conversation(conversationId));
     }
 
@@ -143,7 +144,7 @@ public class SandboxPlatformResource {
             UriInfo uri) {
         JsonNode parsed = parse(body);
         JsonNode logged = parsed != null ? parsed : body == null ? null : TextNode.valueOf(body);
-        return pipeline.serve(call(Endpoint.ATTRIBUTES, "PATCH", uri, authorization, logged),
+        return pipeline.serve(call(Endpoint.ATTRIBUTES, "PATCH", uri, conversationId, authorization, logged),
                 token -> platform.patchAttributes(conversationId, participantId, parsed));
     }
 
@@ -158,7 +159,8 @@ public class SandboxPlatformResource {
         }
     }
 
-    private static Call call(Endpoint endpoint, String method, UriInfo uri, String authorization, JsonNode body) {
-        return new Call(endpoint, method, uri.getRequestUri().getRawPath(), authorization, body);
+    private static Call call(Endpoint endpoint, String method, UriInfo uri, String conversationId,
+            String authorization, JsonNode body) {
+        return new Call(endpoint, method, uri.getRequestUri().getRawPath(), conversationId, authorization, body);
     }
 }

@@ -284,7 +284,8 @@ class AgentApiTest {
     void platformDownIs503WithRetryAfter() {
         Customer c = customerServedBy(Participation.now(AgentTokens.BOB));
         String bob = AgentTokens.token(AgentTokens.BOB);
-        Sandbox.platformFault(Map.of("status", 503, "count", 20, "endpoint", "conversation"));
+        Sandbox.platformFault(Map.of("status", 503, "count", 20, "endpoint", "conversation",
+                "conversationId", c.gid()));
         as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(503)
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body("type", org.hamcrest.Matchers.equalTo("urn:carryover:problem:platform-unavailable"));

@@ -135,7 +135,7 @@ class AgentAttackTest {
     void genesysThrottlingIsA503WithItsRetryAfterAndNothingIsKept() {
         Customer c = servedByBob(Line.customer("my parcel"));
         String bob = AgentTokens.token(AgentTokens.BOB);
-        Sandbox.platformFault(Map.of("status", 429, "count", 5, "endpoint", "conversation"));
+        Sandbox.platformFault(Map.of("status", 429, "count", 5, "endpoint", "conversation", "conversationId", c.gid()));
         as(bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(503)
                 .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
                 .body("type", equalTo("urn:carryover:problem:platform-unavailable"))
@@ -242,8 +242,10 @@ class AgentAttackTest {
                     .then().statusCode(200);
             search(bob, c.gid(), "zebracrossing");
             as("forged-" + bob).get("/agent/api/conversations/{gid}/context", c.gid()).then().statusCode(401);
-            Sandbox.platformFault(java.util.Map.of("status", 503, "count", 10, "endpoint", "conversation"));
-            as(bob).get("/agent/api/conversations/{gid}/context", UUID.randomUUID()).then().statusCode(503);
+            String unknown = UUID.randomUUID().toString();
+            Sandbox.platformFault(java.util.Map.of("status", 503, "count", 10, "endpoint", "conversation",
+                    "conversationId", unknown));
+            as(bob).get("/agent/api/conversations/{gid}/context", unknown).then().statusCode(503);
             for (LogCapture.Line line : logs.lines()) {
                 assertFalse(line.text().contains(bob), "token in " + line);
                 assertFalse(line.text().toLowerCase(java.util.Locale.ROOT).contains("zebracrossing"),

@@ -117,9 +117,10 @@ class EnrichmentTest {
         logger.addHandler(capture);
         UUID conversation;
         try {
-            Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details"));
             try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
                 guest.configureAuthenticated(false);
+                // Scoped to this guest: another test's job retrying meanwhile must not take the 403.
+                Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details", "guestToken", token));
                 guest.say("A question about my secret project");
             }
             conversation = Archive.awaitConversations(Archive.signedIn(subject)).get(0);
@@ -158,7 +159,8 @@ class EnrichmentTest {
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
             Conversations.priorConversation(guest, "Where is my order?", "It ships tomorrow.");
-            Sandbox.platformFault(Map.of("status", 429, "count", 3, "retryAfterSeconds", 1, "endpoint", "attributes"));
+            Sandbox.platformFault(Map.of("status", 429, "count", 3, "retryAfterSeconds", 1, "endpoint", "attributes",
+                    "guestToken", token));
             guest.configureAuthenticated(true);
             guest.say("Did it ship?");
             String conversationId = Sandbox.conversationOf(token);
@@ -182,7 +184,7 @@ class EnrichmentTest {
         String token = Guest.newToken();
         try (Guest guest = Guest.viaRelay(token, Sandbox.mint(subject))) {
             Conversations.priorConversation(guest, "Is the service down?", "It is back now.");
-            Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details"));
+            Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details", "guestToken", token));
             guest.configureAuthenticated(true);
             guest.say("Still there?");
             Sandbox.awaitAttributes(Sandbox.conversationOf(token), Duration.ofSeconds(10));

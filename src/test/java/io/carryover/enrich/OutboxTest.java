@@ -230,7 +230,7 @@ class OutboxTest {
             held.add(Backlog.hopeless(now.minusSeconds(10).minusMillis(100 - i), 0, now));
         }
         // The instance is inside the first job's (slow) call when the new conversation is queued.
-        Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 1, "endpoint", "details"));
+        slowDetails(held);
         startInstance(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (Backlog.Job job : held) {
@@ -255,6 +255,14 @@ class OutboxTest {
         assertEquals(1, triedBefore, "only the job already in progress went before the new conversation");
     }
 
+    /** Each job's details call answers after 1.5 s; scoped by path, so the application's own workers keep theirs. */
+    private static void slowDetails(List<Backlog.Job> jobs) {
+        for (Backlog.Job job : jobs) {
+            Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 1, "endpoint", "details",
+                    "path", "/sandbox/platform/api/v2/conversations/messages/" + job.messageId() + "/details"));
+        }
+    }
+
     private static Long detailsCallAt(Backlog.Job job) {
         return Sandbox.platformRequests(0).stream()
                 .filter(r -> String.valueOf(r.get("path")).endsWith("/messages/" + job.messageId() + "/details"))
@@ -269,7 +277,7 @@ class OutboxTest {
             held.add(Backlog.hopeless(now.minusMillis(100 - i), 0, now));
         }
         // The first call takes a while: the instance is inside it when shutdown begins.
-        Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 1, "endpoint", "details"));
+        slowDetails(held);
         OutboxWorker instance = startInstance(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (Backlog.Job job : held) {

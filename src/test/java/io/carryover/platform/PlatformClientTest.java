@@ -71,18 +71,18 @@ class PlatformClientTest {
     void aTokenTheServerNoLongerAcceptsIsRenewedOnce() {
         platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         long tokensBefore = count("token");
-        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details", "path", detailsPath()));
         platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertEquals(tokensBefore + 1, count("token"), "one renewal after the 401");
     }
 
     @Test
     void serverErrorsAreRetriedWithBackoffThenGiveUp() {
-        Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 503, "count", 2, "endpoint", "details", "path", detailsPath()));
         platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertEquals(3, count("details"), "two 503s, then success");
 
-        Sandbox.platformFault(Map.of("status", 502, "count", 10, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 502, "count", 10, "endpoint", "details", "path", detailsPath()));
         long start = System.nanoTime();
         assertThrows(PlatformException.Unavailable.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
@@ -92,12 +92,12 @@ class PlatformClientTest {
 
     @Test
     void a429ComesBackAsThrottledWithItsRetryAfterCapped() {
-        Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3, "endpoint", "details", "path", detailsPath()));
         var throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(Duration.ofSeconds(3), throttled.retryAfter());
         assertEquals(1, count("details"), "not retried on a thread");
 
-        Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3600, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 429, "count", 1, "retryAfterSeconds", 3600, "endpoint", "details", "path", detailsPath()));
         throttled = assertThrows(PlatformException.Throttled.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(Duration.ofSeconds(60), throttled.retryAfter(), "capped at carryover.platform.max-retry-after");
     }
@@ -105,7 +105,7 @@ class PlatformClientTest {
     @Test
     void unknownMessagesAreNotFoundAndOtherClientErrorsRejected() {
         assertThrows(PlatformException.NotFound.class, () -> platform.conversationIdOfMessage("no-such-message", CallPriority.FIRST_ATTEMPT));
-        Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 403, "count", 1, "endpoint", "details", "path", detailsPath()));
         var rejected = assertThrows(PlatformException.Rejected.class, () -> platform.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
         assertEquals(403, rejected.status());
     }
@@ -179,7 +179,7 @@ class PlatformClientTest {
     void aRenewedTokenStartsWithAFreshBudget() {
         RegionClient tight = withBudget(2);
         tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
-        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
+        Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details", "path", detailsPath()));
         tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT); // the 401 spends the old token's second slot
         tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT);
         assertThrows(PlatformException.Throttled.class, () -> tight.conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
@@ -197,6 +197,11 @@ class PlatformClientTest {
     }
 
     /** Requests to an endpoint since the test began; details only for this test's message. */
+    /** Faults are scoped to this test's message: the application's enrichment workers call details too. */
+    private String detailsPath() {
+        return "/sandbox/platform/api/v2/conversations/messages/" + messageId + "/details";
+    }
+
     private long count(String endpoint) {
         return Sandbox.platformRequests(since).stream().filter(r -> endpoint.equals(r.get("endpoint")))
                 .filter(r -> !endpoint.equals("details") || String.valueOf(r.get("path")).contains(messageId))

@@ -152,7 +152,8 @@ class PlatformContractTest {
             String messageId = guest.say("token please").path("id").asText();
             long since = System.currentTimeMillis();
             // One 401 makes the region's client drop its cached token and fetch a fresh one before the retry.
-            Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details"));
+            Sandbox.platformFault(Map.of("status", 401, "count", 1, "endpoint", "details",
+                    "conversationId", session(guest.token()).getString("conversationId")));
             assertEquals(session(guest.token()).getString("conversationId"),
                     platform.forDeployment(Guest.DEPLOYMENT).orElseThrow().conversationIdOfMessage(messageId, CallPriority.FIRST_ATTEMPT));
 

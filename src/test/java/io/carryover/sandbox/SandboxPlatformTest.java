@@ -454,6 +454,45 @@ class SandboxPlatformTest {
                 .body("error", notNullValue());
     }
 
+    @Test
+    void aFaultScopedToAConversationHitsOnlyThatConversationsCalls() throws Exception {
+        String bearer = Sandbox.platformToken();
+        try (Guest mine = Guest.direct(Guest.newToken()); Guest other = Guest.direct(Guest.newToken())) {
+            mine.configure(false);
+            other.configure(false);
+            String myMessage = mine.say("mine").path("id").asText();
+            String otherMessage = other.say("theirs").path("id").asText();
+            String myConversation = api(bearer).get(DETAILS, myMessage).then().statusCode(200)
+                    .extract().path("conversationId");
+            String otherConversation = api(bearer).get(DETAILS, otherMessage).then().statusCode(200)
+                    .extract().path("conversationId");
+            Sandbox.platformFault(Map.of("status", 403, "count", 3, "conversationId", myConversation));
+            given().get("/sandbox/api/platform/faults").then().statusCode(200)
+                    .body("[0].conversationId", equalTo(myConversation));
+
+            // Another conversation's calls, and calls naming no conversation, pass untouched...
+            api(bearer).get(DETAILS, otherMessage).then().statusCode(200);
+            api(bearer).get(CONVERSATION, otherConversation).then().statusCode(200);
+            api(bearer).get(DETAILS, "no-such-message").then().statusCode(404);
+            given().get("/sandbox/api/platform/faults").then().statusCode(200)
+                    .body("[0].remaining", equalTo(3));
+            // ...while this conversation's details (found through the message), conversation and PATCH take it.
+            api(bearer).get(DETAILS, myMessage).then().statusCode(403);
+            api(bearer).get(CONVERSATION, myConversation).then().statusCode(403);
+            api(bearer).contentType(ContentType.JSON).body("{\"attributes\":{}}")
+                    .patch(ATTRIBUTES, myConversation, "p").then().statusCode(403);
+            api(bearer).get(DETAILS, myMessage).then().statusCode(200);
+
+            // A guest's scope also covers the conversation it starts after the fault is queued.
+            Sandbox.platformFault(Map.of("status", 403, "count", 1, "guestToken", mine.token()));
+            mine.configure(true);
+            String myNext = mine.say("mine again").path("id").asText();
+            api(bearer).get(DETAILS, otherMessage).then().statusCode(200);
+            api(bearer).get(DETAILS, myNext).then().statusCode(403);
+            api(bearer).get(DETAILS, myNext).then().statusCode(200);
+        }
+    }
+
     // ---- request log
 
     @Test

@@ -69,7 +69,12 @@ public final class Sandbox {
                 .then().statusCode(200);
     }
 
-    /** Queues a fault: status?, count?, latencyMs?, retryAfterSeconds?, endpoint? (details|conversation|attributes|token|all). */
+    /**
+     * Queues a fault: status?, count?, latencyMs?, retryAfterSeconds?, endpoint?
+     * (details|conversation|attributes|users|organization|token|all), path?, conversationId?, guestToken?. Scope a
+     * fault wherever the application's own workers may call the endpoint meanwhile; guestToken covers conversations
+     * the guest has not started yet.
+     */
     public static void platformFault(Map<String, Object> fault) {
         given().contentType(ContentType.JSON).body(fault).post("/sandbox/api/platform/faults").then().statusCode(200);
     }
