@@ -42,6 +42,8 @@ public class GuestSessions {
     private final Map<String, String> tokenBySocketId = new ConcurrentHashMap<>();
     private final Map<String, SandboxConversation> conversationsById = new ConcurrentHashMap<>();
     private final Map<String, String> conversationIdByMessageId = new ConcurrentHashMap<>();
+    /** Kept after a Presence Clear, like the conversations; read without a session lock (fault matching). */
+    private final Map<String, String> tokenByConversationId = new ConcurrentHashMap<>();
 
     // ---- locked access
 
@@ -138,6 +140,7 @@ public class GuestSessions {
     SandboxConversation openConversation(SandboxGuestSession session) {
         SandboxConversation conversation = session.openConversation();
         conversationsById.putIfAbsent(conversation.id, conversation);
+        tokenByConversationId.putIfAbsent(conversation.id, session.token);
         return conversation;
     }
 
@@ -176,10 +179,9 @@ public class GuestSessions {
         return Optional.ofNullable(conversationsById.get(conversationId));
     }
 
-    /** Whether the conversation is one of the token's session's (current or earlier). */
-    boolean holdsConversation(String token, String conversationId) {
-        return conversationId != null && fromSession(token,
-                session -> session.conversations.stream().anyMatch(c -> c.id.equals(conversationId))).orElse(false);
+    /** Whether the conversation was opened under this guest token (current, earlier, or since cleared). */
+    boolean openedBy(String token, String conversationId) {
+        return conversationId != null && token.equals(tokenByConversationId.get(conversationId));
     }
 
     /** What GET /api/v2/conversations/messages/{messageId}/details resolves: message id to conversation id. */

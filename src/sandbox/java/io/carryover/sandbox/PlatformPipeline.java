@@ -116,7 +116,7 @@ public class PlatformPipeline {
         boolean hits(Call call, GuestSessions sessions) {
             return endpoints.contains(call.endpoint()) && (path == null || path.equals(call.path()))
                     && (conversationId == null || conversationId.equals(call.conversationId()))
-                    && (guestToken == null || sessions.holdsConversation(guestToken, call.conversationId()));
+                    && (guestToken == null || sessions.openedBy(guestToken, call.conversationId()));
         }
 
         FaultView view() {
@@ -280,6 +280,12 @@ public class PlatformPipeline {
             throw new SandboxApiException(400, "retryAfterSeconds must be >= 0");
         }
         Set<Endpoint> endpoints = endpoints(request.endpoint());
+        boolean scopedToConversation = blankToNull(request.conversationId()) != null
+                || blankToNull(request.guestToken()) != null;
+        if (scopedToConversation && endpoints.stream().noneMatch(CONVERSATION_ENDPOINTS::contains)) {
+            throw new SandboxApiException(400,
+                    "conversationId and guestToken only apply to details, conversation or attributes");
+        }
         synchronized (faults) {
             faults.add(new Fault(request.status(), latency, request.retryAfterSeconds(), endpoints,
                     blankToNull(request.path()), blankToNull(request.conversationId()),
@@ -340,6 +346,10 @@ public class PlatformPipeline {
     private List<FaultView> faultViews() {
         return faults.stream().map(Fault::view).toList();
     }
+
+    /** The endpoints whose requests concern one conversation; a conversation-scoped fault can only hit these. */
+    private static final Set<Endpoint> CONVERSATION_ENDPOINTS =
+            EnumSet.of(Endpoint.DETAILS, Endpoint.CONVERSATION, Endpoint.ATTRIBUTES);
 
     private static Set<Endpoint> endpoints(String name) {
         if (name == null || name.isBlank()) {

@@ -114,12 +114,12 @@ public class SandboxPlatform {
                 .put("state", "active").put("selfUri", "/api/v2/organizations/" + orgId);
     }
 
-    /** GET api/v2/conversations/messages/{messageId}/details. */
     /** The conversation a message belongs to, whether or not its details are visible yet. */
     public Optional<String> conversationIdOfMessage(String messageId) {
         return sessions.conversationIdOfMessage(messageId);
     }
 
+    /** GET api/v2/conversations/messages/{messageId}/details. */
     public Response details(String messageId) {
         long lag = pipeline.settings().detailsLagMs();
         Instant now = Instant.now();

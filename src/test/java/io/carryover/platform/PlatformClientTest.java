@@ -196,11 +196,12 @@ class PlatformClientTest {
                 "endpoint=\"message-details\"", region, "status=\"200\""));
     }
 
-    /** Requests to an endpoint since the test began; details only for this test's message. */
     /** Faults are scoped to this test's message: the application's enrichment workers call details too. */
     private String detailsPath() {
         return "/sandbox/platform/api/v2/conversations/messages/" + messageId + "/details";
     }
+
+    /** Requests to an endpoint since the test began; details only for this test's message. */
 
     private long count(String endpoint) {
         return Sandbox.platformRequests(since).stream().filter(r -> endpoint.equals(r.get("endpoint")))

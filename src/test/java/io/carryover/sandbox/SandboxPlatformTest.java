@@ -356,7 +356,9 @@ class SandboxPlatformTest {
     @Test
     void injected503sHitTheNextApiCallsButNotTheTokenEndpoint() throws Exception {
         String bearer = Sandbox.platformToken();
-        Sandbox.platformFault(Map.of("status", 503, "count", 3));
+        // Every API endpoint, but only this unknown message's path: the application's own workers call details too.
+        Sandbox.platformFault(Map.of("status", 503, "count", 3,
+                "path", "/sandbox/platform/api/v2/conversations/messages/no-such-message/details"));
         given().get("/sandbox/api/platform/faults").then().statusCode(200)
                 .body("[0].remaining", equalTo(3)).body("[0].status", equalTo(503));
 
@@ -372,7 +374,8 @@ class SandboxPlatformTest {
     @Test
     void a429StormCarriesTheGivenRetryAfter() throws Exception {
         String bearer = Sandbox.platformToken();
-        Sandbox.platformFault(Map.of("status", 429, "count", 5, "retryAfterSeconds", 1));
+        Sandbox.platformFault(Map.of("status", 429, "count", 5, "retryAfterSeconds", 1,
+                "conversationId", "no-such-conversation"));
         for (int i = 0; i < 5; i++) {
             api(bearer).get(CONVERSATION, "no-such-conversation").then().statusCode(429)
                     .header("Retry-After", "1").body("code", equalTo("too.many.requests"));
@@ -383,7 +386,7 @@ class SandboxPlatformTest {
     @Test
     void faultsCanTargetOneEndpoint() throws Exception {
         String bearer = Sandbox.platformToken();
-        Sandbox.platformFault(Map.of("status", 500, "endpoint", "attributes"));
+        Sandbox.platformFault(Map.of("status", 500, "endpoint", "attributes", "conversationId", "c"));
         Sandbox.platformFault(Map.of("status", 503, "endpoint", "token"));
         api(bearer).get(DETAILS, "no-such-message").then().statusCode(404);
         api(bearer).get(CONVERSATION, "no-such-conversation").then().statusCode(404);
@@ -482,6 +485,10 @@ class SandboxPlatformTest {
             api(bearer).contentType(ContentType.JSON).body("{\"attributes\":{}}")
                     .patch(ATTRIBUTES, myConversation, "p").then().statusCode(403);
             api(bearer).get(DETAILS, myMessage).then().statusCode(200);
+
+            // A scope that no request of those endpoints could match is refused.
+            given().contentType(ContentType.JSON).body(Map.of("status", 500, "endpoint", "users",
+                    "guestToken", mine.token())).post("/sandbox/api/platform/faults").then().statusCode(400);
 
             // A guest's scope also covers the conversation it starts after the fault is queued.
             Sandbox.platformFault(Map.of("status", 403, "count", 1, "guestToken", mine.token()));
