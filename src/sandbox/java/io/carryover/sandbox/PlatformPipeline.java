@@ -97,7 +97,7 @@ public class PlatformPipeline {
         final String path;
         /** Only requests concerning this Platform conversation, when set: a test's own, whatever the endpoint. */
         final String conversationId;
-        /** Only requests concerning a conversation of this guest session, when set: it may have none yet. */
+        /** Only requests concerning a conversation opened under this guest token, when set: it may have none yet. */
         final String guestToken;
         int remaining;
 
