@@ -259,7 +259,7 @@ class OutboxTest {
     private static void slowDetails(List<Backlog.Job> jobs) {
         for (Backlog.Job job : jobs) {
             Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 1, "endpoint", "details",
-                    "path", "/sandbox/platform/api/v2/conversations/messages/" + job.messageId() + "/details"));
+                    "path", Sandbox.detailsPath(job.messageId())));
         }
     }
 

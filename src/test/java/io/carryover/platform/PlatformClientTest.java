@@ -198,11 +198,10 @@ class PlatformClientTest {
 
     /** Faults are scoped to this test's message: the application's enrichment workers call details too. */
     private String detailsPath() {
-        return "/sandbox/platform/api/v2/conversations/messages/" + messageId + "/details";
+        return Sandbox.detailsPath(messageId);
     }
 
     /** Requests to an endpoint since the test began; details only for this test's message. */
-
     private long count(String endpoint) {
         return Sandbox.platformRequests(since).stream().filter(r -> endpoint.equals(r.get("endpoint")))
                 .filter(r -> !endpoint.equals("details") || String.valueOf(r.get("path")).contains(messageId))

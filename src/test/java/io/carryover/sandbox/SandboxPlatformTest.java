@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -358,9 +359,11 @@ class SandboxPlatformTest {
         String bearer = Sandbox.platformToken();
         // Every API endpoint, but only this unknown message's path: the application's own workers call details too.
         Sandbox.platformFault(Map.of("status", 503, "count", 3,
-                "path", "/sandbox/platform/api/v2/conversations/messages/no-such-message/details"));
+                "path", Sandbox.detailsPath("no-such-message")));
         given().get("/sandbox/api/platform/faults").then().statusCode(200)
-                .body("[0].remaining", equalTo(3)).body("[0].status", equalTo(503));
+                .body("[0].remaining", equalTo(3)).body("[0].status", equalTo(503))
+                // No endpoint named: every API endpoint, but not the token endpoint.
+                .body("[0].endpoints", hasSize(5)).body("[0].endpoints", not(hasItem("token")));
 
         Sandbox.platformToken(); // token requests are only hit when targeted (endpoint "token" or "all")
         for (int i = 0; i < 3; i++) {
@@ -405,7 +408,7 @@ class SandboxPlatformTest {
         String bearer = Sandbox.platformToken();
         // Only this test's path: the shared application's enrichment workers may call details meanwhile.
         Sandbox.platformFault(Map.of("latencyMs", 1500, "count", 2, "endpoint", "details",
-                "path", "/sandbox/platform/api/v2/conversations/messages/no-such-message/details"));
+                "path", Sandbox.detailsPath("no-such-message")));
 
         long start = System.nanoTime();
         api(bearer).get(DETAILS, "no-such-message").then().statusCode(404);

@@ -79,6 +79,11 @@ public final class Sandbox {
         given().contentType(ContentType.JSON).body(fault).post("/sandbox/api/platform/faults").then().statusCode(200);
     }
 
+    /** The raw path of a message's details request, as a fault's {@code path} scope matches it. */
+    public static String detailsPath(String messageId) {
+        return "/sandbox/platform/api/v2/conversations/messages/" + messageId + "/details";
+    }
+
     /** Default settings, no pending faults, empty request log: for {@code @AfterEach}. */
     public static void platformReset() {
         given().delete("/sandbox/api/platform/settings").then().statusCode(200);
