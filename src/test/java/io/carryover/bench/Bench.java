@@ -25,7 +25,7 @@ import io.vertx.core.VertxOptions;
  * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
  * and reports, in one run: relay latency against a direct-to-sandbox baseline (per CPU layout, see {@link CpuLayout}),
  * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
- * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
+ * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom), bench.histograms (a directory: the relay's live objects by class before and with the idle sessions),
  * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
  * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.timeline (see {@link Timeline}),
  * bench.archiveRate (20500), bench.archiveSeconds (300), bench.nginx (an nginx binary: also measure nginx proxying
@@ -465,11 +465,19 @@ public final class Bench {
                     + "headroom (room for sessions: relay %d, sandbox %d, load generator %d).", requested - idle,
                     requested, relayRoom, sandboxRoom, ownRoom));
         }
+        Path histograms = System.getProperty("bench.histograms", "").isBlank() ? null
+                : Path.of(System.getProperty("bench.histograms"));
+        if (histograms != null) {
+            classHistogram(relay, histograms.resolve("relay-before.txt"));
+        }
         long[] before = relay.residentBytes();
         try (GuestLoad load = new GuestLoad(vertx, viaRelay)) {
             load.open(idle, 1000, micros -> { }, false);
             Thread.sleep(5000);
             long[] during = relay.residentBytes();
+            if (histograms != null) {
+                classHistogram(relay, histograms.resolve("relay-with-" + idle + ".txt"));
+            }
             long open = idle - load.notOpened();
             line(String.format(Locale.ROOT,
                     "Relay RSS %d MiB before, %d MiB with %d sessions open (peak %d MiB); %.1f KiB per session; "
@@ -477,6 +485,14 @@ public final class Bench {
                     open == 0 ? 0 : (during[0] - before[0]) / 1024.0 / open, load.problems()));
         }
         line("");
+    }
+
+    /** Live objects by class ({@code jcmd GC.class_histogram}, after a full GC), to find per-session state. */
+    private static void classHistogram(ServiceProcess service, Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        Path jcmd = Path.of(ServiceProcess.JAVA).resolveSibling("jcmd");
+        new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start().waitFor();
     }
 
     private void archivePhase(Vertx vertx, Path jar) throws Exception {
