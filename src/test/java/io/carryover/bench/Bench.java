@@ -25,7 +25,8 @@ import io.vertx.core.VertxOptions;
  * Carryover's benchmark: {@code ./mvnw -B -Pbench verify}. Runs the packaged service in separate JVMs on this machine
  * and reports, in one run: relay latency against a direct-to-sandbox baseline (per CPU layout, see {@link CpuLayout}),
  * memory with many idle sessions, a contact center's realistic load, and archive throughput. Knobs (system
- * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom), bench.histograms (a directory: the relay's live objects by class before and with the idle sessions),
+ * properties): bench.sessions (1000), bench.seconds (60), bench.idle (10000, capped by the open-file headroom),
+ * bench.histograms (a directory: the relay's live objects by class before and with the idle sessions),
  * bench.realistic.sessions (10000), bench.realistic.rate (0.05 msg/s each), bench.realistic.seconds (60),
  * bench.layout (both), bench.java and bench.gcs (the relays compared), bench.timeline (see {@link Timeline}),
  * bench.archiveRate (20500), bench.archiveSeconds (300), bench.nginx (an nginx binary: also measure nginx proxying
@@ -467,16 +468,19 @@ public final class Bench {
         }
         Path histograms = System.getProperty("bench.histograms", "").isBlank() ? null
                 : Path.of(System.getProperty("bench.histograms"));
+        long[] before = relay.residentBytes();
         if (histograms != null) {
+            // After reading RSS: the histogram's full GC may shrink the heap.
             classHistogram(relay, histograms.resolve("relay-before.txt"));
         }
-        long[] before = relay.residentBytes();
         try (GuestLoad load = new GuestLoad(vertx, viaRelay)) {
             load.open(idle, 1000, micros -> { }, false);
             Thread.sleep(5000);
             long[] during = relay.residentBytes();
             if (histograms != null) {
                 classHistogram(relay, histograms.resolve("relay-with-" + idle + ".txt"));
+                line("Live objects by class (jcmd GC.class_histogram), before and with the sessions: " + histograms
+                        + ".");
             }
             long open = idle - load.notOpened();
             line(String.format(Locale.ROOT,
@@ -488,11 +492,14 @@ public final class Bench {
     }
 
     /** Live objects by class ({@code jcmd GC.class_histogram}, after a full GC), to find per-session state. */
-    private static void classHistogram(ServiceProcess service, Path file) throws Exception {
-        Files.createDirectories(file.getParent());
+    private void classHistogram(ServiceProcess service, Path file) throws Exception {
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Path jcmd = Path.of(ServiceProcess.JAVA).resolveSibling("jcmd");
-        new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), "GC.class_histogram")
+        int exit = new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), "GC.class_histogram")
                 .redirectErrorStream(true).redirectOutput(file.toFile()).start().waitFor();
+        if (exit != 0) {
+            line("No class histogram: " + jcmd + " exited with " + exit + "; see " + file + ".");
+        }
     }
 
     private void archivePhase(Vertx vertx, Path jar) throws Exception {
