@@ -280,16 +280,16 @@ public class PlatformPipeline {
             throw new SandboxApiException(400, "retryAfterSeconds must be >= 0");
         }
         Set<Endpoint> endpoints = endpoints(request.endpoint());
-        boolean scopedToConversation = blankToNull(request.conversationId()) != null
-                || blankToNull(request.guestToken()) != null;
-        if (scopedToConversation && endpoints.stream().noneMatch(CONVERSATION_ENDPOINTS::contains)) {
+        String conversationId = blankToNull(request.conversationId());
+        String guestToken = blankToNull(request.guestToken());
+        if ((conversationId != null || guestToken != null)
+                && endpoints.stream().noneMatch(CONVERSATION_ENDPOINTS::contains)) {
             throw new SandboxApiException(400,
                     "conversationId and guestToken only apply to details, conversation or attributes");
         }
         synchronized (faults) {
             faults.add(new Fault(request.status(), latency, request.retryAfterSeconds(), endpoints,
-                    blankToNull(request.path()), blankToNull(request.conversationId()),
-                    blankToNull(request.guestToken()), count));
+                    blankToNull(request.path()), conversationId, guestToken, count));
             return faultViews();
         }
     }

@@ -204,7 +204,7 @@ class PlatformClientTest {
     /** Requests to an endpoint since the test began; details only for this test's message. */
     private long count(String endpoint) {
         return Sandbox.platformRequests(since).stream().filter(r -> endpoint.equals(r.get("endpoint")))
-                .filter(r -> !endpoint.equals("details") || String.valueOf(r.get("path")).contains(messageId))
+                .filter(r -> !endpoint.equals("details") || detailsPath().equals(r.get("path")))
                 .count();
     }
 
